@@ -1,0 +1,176 @@
+// Package consumer runs SLS consumer-group sessions for slstail: it wraps the
+// SDK's consumerLibrary, delivers logs in batches with backpressure, and
+// reports per-shard checkpoint, rate and lag status.
+//
+// This file is the contract between consumer and its users (tui, main): the
+// types a Session produces. The Session itself lives in session.go.
+package consumer
+
+import "time"
+
+// Field is one key/value pair of a log, in the order the log carries them.
+type Field struct {
+	Key   string
+	Value string
+}
+
+// Record is one delivered log.
+type Record struct {
+	Shard   int
+	Time    time.Time // the log's own __time__ (and nanoseconds when present)
+	Receive time.Time // when the server received its log group (from the cursor); zero if unknown
+	Topic   string
+	Source  string
+	Tags    []Field // __tag__:k values of the log group, without the prefix
+	Fields  []Field // contents, in order
+}
+
+// Batch is the logs of one pull of one shard, after the query. Batches of one
+// shard arrive in shard order; batches of different shards interleave.
+type Batch struct {
+	Shard   int
+	Records []Record
+	// Generation identifies the query run that produced the batch; it changes
+	// with every Restart so that a receiver can tell old batches from new.
+	Generation int
+}
+
+// ShardState is what a shard's worker is doing.
+type ShardState int
+
+const (
+	ShardStarting ShardState = iota
+	ShardPulling
+	ShardIdle // caught up with the end of the shard
+	ShardBackoff
+	ShardError
+	ShardReleased // not held by this session (another consumer has it, or we let it go)
+)
+
+func (s ShardState) String() string {
+	switch s {
+	case ShardStarting:
+		return "starting"
+	case ShardPulling:
+		return "pulling"
+	case ShardIdle:
+		return "idle"
+	case ShardBackoff:
+		return "backoff"
+	case ShardError:
+		return "error"
+	case ShardReleased:
+		return "released"
+	}
+	return "unknown"
+}
+
+// ShardStatus is a snapshot of one shard.
+type ShardStatus struct {
+	Shard int
+	Held  bool   // held by this session
+	Owner string // consumer holding the shard, if known
+	State ShardState
+
+	// Rates over the last few seconds, before and after the query.
+	LogsInPerSec   float64
+	LogsOutPerSec  float64
+	BytesInPerSec  float64
+	BytesOutPerSec float64
+
+	Delivered int64 // logs delivered to the receiver since Start
+
+	Checkpoint     string    // last committed checkpoint cursor
+	CheckpointTime time.Time // receive time of the log at the checkpoint
+	EndTime        time.Time // receive time of the newest data in the shard
+	Lag            time.Duration
+	LastError      string
+	UpdatedAt      time.Time
+}
+
+// ConnState is the session's connection state.
+type ConnState int
+
+const (
+	ConnConnecting ConnState = iota
+	ConnConnected
+	ConnReconnecting
+	ConnFailed
+	ConnStopped
+)
+
+func (c ConnState) String() string {
+	switch c {
+	case ConnConnecting:
+		return "connecting"
+	case ConnConnected:
+		return "connected"
+	case ConnReconnecting:
+		return "reconnecting"
+	case ConnFailed:
+		return "failed"
+	case ConnStopped:
+		return "stopped"
+	}
+	return "unknown"
+}
+
+// Status is a snapshot of the whole session.
+type Status struct {
+	Endpoint string
+	Project  string
+	Logstore string
+	Group    string
+	Consumer string
+	Query    string
+
+	Conn     ConnState
+	Attempts int // reconnect attempts since the last success
+	Shards   []ShardStatus
+
+	LogsInPerSec  float64
+	LogsOutPerSec float64
+	Delivered     int64
+	Generation    int
+}
+
+// EventKind classifies an Event.
+type EventKind int
+
+const (
+	EventInfo EventKind = iota
+	EventAuth           // bad credentials: Err says which key and the SLS code
+	EventNotFound       // project, logstore or consumer group missing
+	EventQuery          // the query was rejected (locally or by the server); the old stream keeps running
+	EventNetwork        // network fault; the session keeps retrying
+	EventThrottled
+	EventRestarted // a Restart took effect
+	EventStopped
+)
+
+// Event is something the user should be told about.
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	Msg  string // human text, never containing secrets
+	Err  error
+}
+
+// StartFrom says where a query run begins reading.
+type StartFrom struct {
+	Kind PositionKind
+	Time time.Time     // for PosTime
+	Ago  time.Duration // for PosAgo, positive: "-15m" is Ago = 15m
+}
+
+// PositionKind is the kind of StartFrom.
+type PositionKind int
+
+const (
+	PosEnd        PositionKind = iota // only new logs (live tail)
+	PosBegin                          // the oldest retained log
+	PosTime                           // an absolute time
+	PosAgo                            // a time relative to now
+	PosCheckpoint                     // the group's checkpoints (resume)
+	PosContinue                       // on Restart: exactly where the previous query stopped
+)
