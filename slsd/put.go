@@ -1,0 +1,36 @@
+package slsd
+
+import (
+	"net/http"
+)
+
+// putLogs stores one LogGroup (PutLogs / PostLogStoreLogs). With a hash key
+// the shard whose key range holds it gets the group, otherwise the shards
+// take turns. The group is stored as the bytes it arrived as.
+func (s *Server) putLogs(c *call, p *project, name, hashKey string) error {
+	ls, aerr := p.logstore(name)
+	if aerr != nil {
+		return aerr
+	}
+	if ct := c.r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
+		return newErr(http.StatusBadRequest, "InvalidContentType", "Content-Type %s is unsupported.", ct)
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	raw, err := s.codecs.decompressBody(c.r, body)
+	if err != nil {
+		return err
+	}
+	logs, err := scanLogGroup(raw)
+	if err != nil {
+		return newErr(http.StatusBadRequest, "PostBodyInvalid", "The request body is not a valid LogGroup: %v", err)
+	}
+	sh := ls.nextShard()
+	if hashKey != "" {
+		sh = ls.routeKey(hashKey)
+	}
+	ls.append(sh, raw, logs)
+	return writeEmpty(c)
+}

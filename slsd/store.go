@@ -1,0 +1,455 @@
+package slsd
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const maxShards = 256
+
+// store holds every project; it is the server's whole state.
+type store struct {
+	retention Retention
+	now       func() time.Time
+
+	mu       sync.RWMutex
+	projects map[string]*project
+}
+
+func newStore(r Retention, now func() time.Time) *store {
+	return &store{retention: r, now: now, projects: make(map[string]*project)}
+}
+
+// Names follow SLS's rules closely enough to reject what SLS rejects in the
+// common cases: projects are lower-case letters, digits and hyphens.
+var (
+	projectName  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+	logstoreName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$`)
+)
+
+type project struct {
+	name     string
+	created  time.Time
+	store    *store
+	mu       sync.RWMutex // guards the fields below
+	desc     string
+	modified time.Time
+	stores   map[string]*logstore
+}
+
+func (st *store) createProject(name, desc string) *apiError {
+	if !projectName.MatchString(name) {
+		return newErr(http.StatusBadRequest, "ProjectNameInvalid", "project name %s is invalid", name)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.projects[name]; ok {
+		return newErr(http.StatusBadRequest, "ProjectAlreadyExist", "Project %s already exist.", name)
+	}
+	now := st.now()
+	st.projects[name] = &project{name: name, created: now, modified: now, desc: desc, store: st, stores: make(map[string]*logstore)}
+	return nil
+}
+
+func (st *store) project(name string) (*project, *apiError) {
+	st.mu.RLock()
+	p := st.projects[name]
+	st.mu.RUnlock()
+	if p == nil {
+		return nil, errProjectNotExist(name)
+	}
+	return p, nil
+}
+
+func (st *store) deleteProject(name string) *apiError {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.projects[name]; !ok {
+		return errProjectNotExist(name)
+	}
+	delete(st.projects, name)
+	return nil
+}
+
+func (st *store) projectList() []*project {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	ps := make([]*project, 0, len(st.projects))
+	for _, p := range st.projects {
+		ps = append(ps, p)
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].name < ps[j].name })
+	return ps
+}
+
+// expire applies the age bound to every logstore.
+func (st *store) expire() {
+	for _, p := range st.projectList() {
+		for _, ls := range p.logstoreList() {
+			ls.trim()
+		}
+	}
+}
+
+// logstoreMeta is the logstore resource as SLS serializes it
+// (sls.LogStore's JSON shape); unknown fields of a create are not kept.
+type logstoreMeta struct {
+	Name                string          `json:"logstoreName"`
+	TTL                 int             `json:"ttl"`
+	ShardCount          int             `json:"shardCount"`
+	WebTracking         bool            `json:"enable_tracking"`
+	AutoSplit           bool            `json:"autoSplit"`
+	MaxSplitShard       int             `json:"maxSplitShard"`
+	AppendMeta          bool            `json:"appendMeta"`
+	TelemetryType       string          `json:"telemetryType"`
+	HotTTL              int32           `json:"hot_ttl,omitempty"`
+	InfrequentAccessTTL *int32          `json:"infrequentAccessTTL,omitempty"`
+	Mode                string          `json:"mode,omitempty"`
+	CreateTime          uint32          `json:"createTime"`
+	LastModifyTime      uint32          `json:"lastModifyTime"`
+	EncryptConf         json.RawMessage `json:"encrypt_conf,omitempty"`
+	ProductType         string          `json:"productType,omitempty"`
+}
+
+type logstore struct {
+	project   string
+	retention Retention
+	now       func() time.Time
+	shards    []*shard // fixed at creation: slsd does not split or merge
+	bytes     atomic.Int64
+	rr        atomic.Uint64 // load-balanced writes
+
+	mu   sync.RWMutex // guards meta
+	meta logstoreMeta
+
+	groupsMu sync.Mutex
+	groups   map[string]*consumerGroup
+}
+
+func (p *project) createLogstore(m logstoreMeta, now time.Time) *apiError {
+	if !logstoreName.MatchString(m.Name) {
+		return newErr(http.StatusBadRequest, "LogStoreInvalid", "logstore name %s is invalid", m.Name)
+	}
+	if m.ShardCount < 1 || m.ShardCount > maxShards {
+		return errParam("shardCount %d must be between 1 and %d", m.ShardCount, maxShards)
+	}
+	if m.TTL <= 0 {
+		m.TTL = 30
+	}
+	if m.Mode == "" {
+		m.Mode = "standard"
+	}
+	if m.TelemetryType == "" {
+		m.TelemetryType = "None"
+	}
+	m.CreateTime = uint32(now.Unix())
+	m.LastModifyTime = m.CreateTime
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.stores[m.Name]; ok {
+		return newErr(http.StatusBadRequest, "LogStoreAlreadyExist", "logstore %s already exists", m.Name)
+	}
+	ls := &logstore{
+		project:   p.name,
+		retention: p.store.retention,
+		now:       p.store.now,
+		meta:      m,
+		shards:    newShards(m.ShardCount, now),
+		groups:    make(map[string]*consumerGroup),
+	}
+	p.stores[m.Name] = ls
+	p.modified = now
+	return nil
+}
+
+func (p *project) logstore(name string) (*logstore, *apiError) {
+	p.mu.RLock()
+	ls := p.stores[name]
+	p.mu.RUnlock()
+	if ls == nil {
+		return nil, errLogStoreNotExist(name)
+	}
+	return ls, nil
+}
+
+func (p *project) deleteLogstore(name string) *apiError {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.stores[name]; !ok {
+		return errLogStoreNotExist(name)
+	}
+	delete(p.stores, name)
+	return nil
+}
+
+func (p *project) logstoreList() []*logstore {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := make([]*logstore, 0, len(p.stores))
+	for _, ls := range p.stores {
+		out = append(out, ls)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
+	return out
+}
+
+func (ls *logstore) name() string {
+	ls.mu.RLock()
+	defer ls.mu.RUnlock()
+	return ls.meta.Name
+}
+
+func (ls *logstore) shard(id string) (*shard, *apiError) {
+	var n int
+	if _, err := fmt.Sscanf(id, "%d", &n); err != nil || fmt.Sprint(n) != id || n < 0 || n >= len(ls.shards) {
+		return nil, errShardNotExist(id)
+	}
+	return ls.shards[n], nil
+}
+
+// newShards splits the 128-bit MD5 key space evenly, as SLS does for a new
+// logstore; the last shard ends at ffff…f.
+func newShards(n int, now time.Time) []*shard {
+	space := new(big.Int).Lsh(big.NewInt(1), 128)
+	key := func(i int) string {
+		if i == n {
+			return "ffffffffffffffffffffffffffffffff"
+		}
+		k := new(big.Int).Mul(space, big.NewInt(int64(i)))
+		k.Div(k, big.NewInt(int64(n)))
+		return fmt.Sprintf("%032x", k)
+	}
+	shards := make([]*shard, n)
+	for i := range shards {
+		shards[i] = &shard{
+			id:      i,
+			begin:   key(i),
+			end:     key(i + 1),
+			created: now.Unix(),
+			// Real cursors are 19-digit numbers near a nanosecond
+			// timestamp; a base at creation time keeps a recreated
+			// logstore's cursors apart from the old one's.
+			base: now.UnixNano(),
+		}
+	}
+	return shards
+}
+
+// routeKey returns the shard whose [begin, end) range holds the hash key,
+// comparing lower-case hex strings as SLS's own shard tools do.
+func (ls *logstore) routeKey(key string) *shard {
+	key = toLowerASCII(key)
+	for _, sh := range ls.shards {
+		if key >= sh.begin && key < sh.end {
+			return sh
+		}
+	}
+	return ls.shards[len(ls.shards)-1]
+}
+
+func (ls *logstore) nextShard() *shard {
+	return ls.shards[int(ls.rr.Add(1)-1)%len(ls.shards)]
+}
+
+func toLowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// append stores one log group and then enforces the retention bounds.
+func (ls *logstore) append(sh *shard, data []byte, logs int) {
+	sh.append(data, logs, ls.now().UnixNano())
+	ls.bytes.Add(int64(len(data)))
+	ls.trim()
+}
+
+// maxAge is the tighter of the server's age bound and the logstore's ttl.
+func (ls *logstore) maxAge() time.Duration {
+	ls.mu.RLock()
+	age := time.Duration(ls.meta.TTL) * 24 * time.Hour
+	ls.mu.RUnlock()
+	if r := ls.retention.MaxAge; r > 0 && (age <= 0 || r < age) {
+		age = r
+	}
+	return age
+}
+
+// trim drops the oldest log groups past the age bound, then the oldest log
+// groups of the whole logstore (across shards) while it is over its byte
+// bound.
+func (ls *logstore) trim() {
+	if age := ls.maxAge(); age > 0 {
+		cutoff := ls.now().Add(-age).UnixNano()
+		for _, sh := range ls.shards {
+			if n := sh.dropBefore(cutoff); n > 0 {
+				ls.bytes.Add(-n)
+			}
+		}
+	}
+	max := ls.retention.MaxBytes
+	for max > 0 && ls.bytes.Load() > max {
+		var oldest *shard
+		var oldestRecv int64
+		for _, sh := range ls.shards {
+			if t, ok := sh.oldestRecv(); ok && (oldest == nil || t < oldestRecv) {
+				oldest, oldestRecv = sh, t
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		ls.bytes.Add(-oldest.dropOldest())
+	}
+}
+
+// packet is one stored log group, as the encoded protobuf LogGroup it
+// arrived as, so that pulls without a query never re-encode it.
+type packet struct {
+	data []byte
+	recv int64 // receive time, unix ns; non-decreasing within a shard
+	logs int
+}
+
+type shard struct {
+	id         int
+	begin, end string // hash key range [begin, end)
+	created    int64  // unix seconds
+	base       int64  // cursor of packet index 0
+
+	mu       sync.RWMutex
+	packets  []packet // packets[i] has index first+i
+	first    int64
+	lastRecv int64
+}
+
+func (sh *shard) append(data []byte, logs int, now int64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if now < sh.lastRecv {
+		now = sh.lastRecv
+	}
+	sh.lastRecv = now
+	sh.packets = append(sh.packets, packet{data: data, recv: now, logs: logs})
+}
+
+// span returns the retained index range [first, end).
+func (sh *shard) span() (first, end int64) {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	return sh.first, sh.first + int64(len(sh.packets))
+}
+
+func (sh *shard) oldestRecv() (int64, bool) {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if len(sh.packets) == 0 {
+		return 0, false
+	}
+	return sh.packets[0].recv, true
+}
+
+func (sh *shard) dropOldest() int64 {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if len(sh.packets) == 0 {
+		return 0
+	}
+	return sh.dropLocked(1)
+}
+
+func (sh *shard) dropBefore(cutoff int64) int64 {
+	sh.mu.RLock()
+	stale := len(sh.packets) > 0 && sh.packets[0].recv < cutoff
+	sh.mu.RUnlock()
+	if !stale {
+		return 0
+	}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	n := sort.Search(len(sh.packets), func(i int) bool { return sh.packets[i].recv >= cutoff })
+	return sh.dropLocked(n)
+}
+
+func (sh *shard) dropLocked(n int) int64 {
+	var bytes int64
+	for i := range n {
+		bytes += int64(len(sh.packets[i].data))
+		sh.packets[i] = packet{}
+	}
+	sh.packets = sh.packets[n:]
+	sh.first += int64(n)
+	// Reslicing never frees the dropped head; copy once it dominates.
+	if c := cap(sh.packets); c > 1024 && len(sh.packets) < c/4 {
+		sh.packets = append(make([]packet, 0, 2*len(sh.packets)), sh.packets...)
+	}
+	return bytes
+}
+
+// read returns up to count packets from index from, stopping before index
+// to (if to >= 0) and once maxBytes raw bytes are collected (at least one
+// packet is returned when any is available). It reports false if from is
+// outside the retained range.
+func (sh *shard) read(from, to int64, count int, maxBytes int) ([]packet, bool) {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	end := sh.first + int64(len(sh.packets))
+	if from < sh.first || from > end {
+		return nil, false
+	}
+	if to >= 0 && to < end {
+		end = to
+	}
+	var out []packet
+	size := 0
+	for i := from; i < end && len(out) < count; i++ {
+		p := sh.packets[i-sh.first]
+		if len(out) > 0 && size+len(p.data) > maxBytes {
+			break
+		}
+		size += len(p.data)
+		out = append(out, p)
+	}
+	return out, true
+}
+
+// indexAt returns the index of the first packet received at or after t
+// (unix seconds), or the end index if there is none.
+func (sh *shard) indexAt(t int64) int64 {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	ns := time.Unix(t, 0).UnixNano()
+	i := sort.Search(len(sh.packets), func(i int) bool { return sh.packets[i].recv >= ns })
+	return sh.first + int64(i)
+}
+
+// recvAt returns the receive time of the packet at index i; for the end
+// index it is the last packet's receive time, or the shard's creation if the
+// shard is empty.
+func (sh *shard) recvAt(i int64) int64 {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if k := i - sh.first; k >= 0 && k < int64(len(sh.packets)) {
+		return sh.packets[k].recv / int64(time.Second)
+	}
+	if sh.lastRecv != 0 {
+		return sh.lastRecv / int64(time.Second)
+	}
+	return sh.created
+}
