@@ -28,7 +28,7 @@ func compileQuery(q string) (program, error) {
 type passThrough struct{}
 
 func (passThrough) Run(in []field, emit func([]field)) error { emit(in); return nil }
-func (passThrough) IsPassThrough() bool                     { return true }
+func (passThrough) IsPassThrough() bool                      { return true }
 
 type queryError struct {
 	line, col int

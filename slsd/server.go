@@ -81,7 +81,7 @@ type Server struct {
 	store  *store
 	spl    *queryCache
 	codecs codecs
-	bufs   sync.Pool // *[]byte response buffers
+	bufs   sync.Pool  // *[]byte response buffers
 	mu     sync.Mutex // guards the fields below
 	ln     net.Listener
 	srv    *http.Server

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -243,9 +244,14 @@ func newShards(n int, now time.Time) []*shard {
 }
 
 // routeKey returns the shard whose [begin, end) range holds the hash key,
-// comparing lower-case hex strings as SLS's own shard tools do.
+// comparing lower-case hex strings as SLS's own shard tools do. A key
+// shorter than 32 digits is read as a prefix of the key space ("8" is
+// 80000000000000000000000000000000), which SLS does not document.
 func (ls *logstore) routeKey(key string) *shard {
 	key = toLowerASCII(key)
+	if len(key) < 32 {
+		key += strings.Repeat("0", 32-len(key))
+	}
 	for _, sh := range ls.shards {
 		if key >= sh.begin && key < sh.end {
 			return sh
