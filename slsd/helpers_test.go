@@ -136,7 +136,9 @@ func accessLogGroup(r *rand.Rand, n int) *sls.LogGroup {
 	now := uint32(time.Now().Unix())
 	g := &sls.LogGroup{Topic: proto.String("nginx"), Source: proto.String("10.1.2.3"),
 		LogTags: []*sls.LogTag{{Key: proto.String("hostname"), Value: proto.String("cdn-edge-07")}}}
-	kv := func(k, v string) *sls.LogContent { return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)} }
+	kv := func(k, v string) *sls.LogContent {
+		return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)}
+	}
 	for range n {
 		g.Logs = append(g.Logs, &sls.Log{Time: proto.Uint32(now), Contents: []*sls.LogContent{
 			kv("client_ip", fmt.Sprintf("203.0.%d.%d", r.IntN(256), r.IntN(256))),
