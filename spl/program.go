@@ -143,6 +143,7 @@ type evalCtx struct {
 	spare   []row // rows for expand-values branches
 	spareN  int
 	scratch []byte
+	tmp     []rfield // spare field buffer for stages that rebuild the row
 	hasNow  bool
 }
 
