@@ -3,6 +3,8 @@ package slsd
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/slstail/slstail/spl"
 )
 
 // maxPullBytes caps the raw size of one PullLogs answer (SLS has a cap; its
@@ -57,7 +59,7 @@ func (s *Server) pullLogs(c *call, ls *logstore, sh *shard) error {
 		return newErr(http.StatusNotFound, "ConsumeProcessorNotExist", "consume processor %s does not exist", p)
 	}
 	query := q.Get("query")
-	var prog program
+	var prog *spl.Program
 	if query != "" {
 		if prog, aerr = s.spl.compile(query); aerr != nil {
 			return aerr
@@ -145,7 +147,7 @@ func (s *Server) getBuf() *[]byte {
 // runQuery evaluates prog on every log of packets and appends the
 // LogGroupList of the results to dst. A log group whose logs are all
 // filtered out is left out of the answer; its cursor is still consumed.
-func runQuery(prog program, packets []packet, dst []byte, st *pullStats) ([]byte, error) {
+func runQuery(prog *spl.Program, packets []packet, dst []byte, st *pullStats) ([]byte, error) {
 	var g logGroup
 	var in []field
 	var group []byte
