@@ -1,0 +1,78 @@
+package themes
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+func TestByName(t *testing.T) {
+	for _, name := range Names() {
+		th, err := ByName(name)
+		if err != nil {
+			t.Fatalf("ByName(%q): %v", name, err)
+		}
+		if th.Name != name {
+			t.Errorf("ByName(%q).Name = %q", name, th.Name)
+		}
+		if len(th.Shards) == 0 {
+			t.Errorf("%s: empty shard palette", name)
+		}
+	}
+	if _, err := ByName("solarized"); err == nil || !strings.Contains(err.Error(), "high-contrast") {
+		t.Errorf("unknown theme error = %v, want the list of names", err)
+	}
+}
+
+func TestDefaultHonoursNoColor(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	if got := Default().Name; got != "mono" {
+		t.Errorf("Default() with NO_COLOR = %q, want mono", got)
+	}
+	t.Setenv("NO_COLOR", "")
+	if got := Default().Name; got != "auto" {
+		t.Errorf("Default() = %q, want auto", got)
+	}
+}
+
+// Shards must stay distinguishable for at least 16 shards: distinct rendered
+// styles for 0..53 in the colour themes.
+func TestShardStylesDistinct(t *testing.T) {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(true)
+	for _, th := range []Theme{Dark(), Light(), Auto()} {
+		seen := map[string]int{}
+		for i := 0; i < 54; i++ {
+			out := th.Shard(i).Renderer(r).Render("x")
+			if j, dup := seen[out]; dup {
+				t.Fatalf("%s: shard %d renders like shard %d (%q)", th.Name, i, j, out)
+			}
+			seen[out] = i
+		}
+	}
+	hc := HighContrast()
+	seen := map[string]bool{}
+	for i := 0; i < 16; i++ {
+		out := hc.Shard(i).Renderer(r).Render("x")
+		if seen[out] {
+			t.Fatalf("high-contrast: shard %d repeats", i)
+		}
+		seen[out] = true
+	}
+}
+
+func TestAdaptiveFollowsBackground(t *testing.T) {
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.ANSI256)
+	th := Auto()
+	r.SetHasDarkBackground(true)
+	dark := th.Shard(0).Renderer(r).Render("x")
+	r.SetHasDarkBackground(false)
+	light := th.Shard(0).Renderer(r).Render("x")
+	if dark == light {
+		t.Errorf("auto theme renders shard 0 the same on dark and light backgrounds: %q", dark)
+	}
+}
