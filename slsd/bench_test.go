@@ -1,0 +1,169 @@
+package slsd
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
+	consumer "github.com/aliyun/aliyun-log-go-sdk/consumer"
+	"github.com/go-kit/kit/log"
+)
+
+const benchGroupLogs = 100 // logs per log group, as a batching producer sends
+
+// benchGroups pre-builds access-log groups so that the benchmarks measure
+// the server and the SDK, not the generator.
+func benchGroups(n int) (groups []*sls.LogGroup, rawBytes int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range n {
+		g := accessLogGroup(r, benchGroupLogs)
+		groups = append(groups, g)
+		rawBytes += g.Size()
+	}
+	return groups, rawBytes
+}
+
+func reportRate(b *testing.B, logs, bytes int64) {
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(logs)/sec, "logs/s")
+	b.ReportMetric(float64(bytes)/sec/1e6, "rawMB/s")
+	b.ReportMetric(0, "ns/op") // per-op time depends on the op's size; rates are the result
+}
+
+// BenchmarkPutLogs: the SDK's PutLogs (lz4) from 4 goroutines, 100 access
+// logs per call.
+func BenchmarkPutLogs(b *testing.B) {
+	s := startServer(b, Config{Retention: Retention{MaxBytes: 512 << 20}})
+	c := newClient(b, s, testKey)
+	groups, raw := benchGroups(64)
+	var logs, bytes atomic.Int64
+	var next atomic.Int64
+	b.SetParallelism(2) // 2 × GOMAXPROCS producers
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			g := groups[next.Add(1)%int64(len(groups))]
+			if err := c.PutLogs(testProject, testLogstore, g); err != nil {
+				b.Error(err)
+				return
+			}
+			logs.Add(benchGroupLogs)
+			bytes.Add(int64(raw / len(groups)))
+		}
+	})
+	reportRate(b, logs.Load(), bytes.Load())
+}
+
+// fill writes groups round-robin over the 4 shards until each has perShard
+// groups.
+func fill(b *testing.B, c sls.ClientInterface, perShard int) (logs, bytes int64) {
+	groups, _ := benchGroups(64)
+	for i := range perShard * 4 {
+		g := groups[i%len(groups)]
+		key := fmt.Sprintf("%x", (i%4)*4)
+		if err := c.PostLogStoreLogs(testProject, testLogstore, g, &key); err != nil {
+			b.Fatal(err)
+		}
+		logs += int64(len(g.Logs))
+		bytes += int64(g.Size())
+	}
+	return logs, bytes
+}
+
+// BenchmarkPullLogs: one goroutine per shard reads the shard from begin to
+// end with the SDK's PullLogsWithQuery (lz4, count 1000), decoding every log
+// group as a consumer does. One op = all 4 shards read once.
+func BenchmarkPullLogs(b *testing.B) {
+	for _, query := range []string{"", "* | where cast(cdn_in as bigint) > 70"} {
+		name := "raw"
+		if query != "" {
+			name = "spl-filter"
+		}
+		b.Run(name, func(b *testing.B) {
+			s := startServer(b, Config{})
+			c := newClient(b, s, testKey)
+			logs, bytes := fill(b, c, 250) // 100k logs
+			b.ResetTimer()
+			for range b.N {
+				var wg sync.WaitGroup
+				for shard := range 4 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						cur, err := c.GetCursor(testProject, testLogstore, shard, "begin")
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						for {
+							gl, meta, err := c.PullLogsWithQuery(&sls.PullLogRequest{Project: testProject, Logstore: testLogstore,
+								ShardID: shard, Cursor: cur, LogGroupMaxCount: 1000, Query: query})
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							_ = gl
+							if meta.NextCursor == cur {
+								return
+							}
+							cur = meta.NextCursor
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			reportRate(b, logs*int64(b.N), bytes*int64(b.N))
+		})
+	}
+}
+
+// BenchmarkConsumerLibrary: an unmodified consumerLibrary worker in a
+// fresh consumer group consumes 4 shards from the beginning; one op = every
+// log consumed once.
+func BenchmarkConsumerLibrary(b *testing.B) {
+	s := startServer(b, Config{})
+	c := newClient(b, s, testKey)
+	logs, bytes := fill(b, c, 500) // 200k logs
+	hc := NewHTTPClient(s.Endpoint())
+	defer hc.CloseIdleConnections()
+	b.ResetTimer()
+	for i := range b.N {
+		var seen atomic.Int64
+		done := make(chan struct{})
+		var once sync.Once
+		cfg := consumer.LogHubConfig{
+			Endpoint: s.Endpoint(), AccessKeyID: testKey.ID, AccessKeySecret: testKey.Secret,
+			Project: testProject, Logstore: testLogstore,
+			ConsumerGroupName: fmt.Sprintf("bench-%d", i), ConsumerName: "c",
+			CursorPosition: consumer.BEGIN_CURSOR, HeartbeatIntervalInSecond: 1,
+			DataFetchIntervalInMs: 20, HTTPClient: hc, Logger: log.NewNopLogger(),
+		}
+		w := consumer.InitConsumerWorkerWithCheckpointTracker(cfg, func(shard int, gl *sls.LogGroupList, tr consumer.CheckPointTracker) (string, error) {
+			n := 0
+			for _, g := range gl.LogGroups {
+				n += len(g.Logs)
+			}
+			if seen.Add(int64(n)) >= logs {
+				once.Do(func() { close(done) })
+			}
+			tr.SaveCheckPoint(false)
+			return "", nil
+		})
+		start := time.Now()
+		w.Start()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Minute):
+			b.Fatalf("consumed %d of %d logs", seen.Load(), logs)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(logs)/time.Since(start).Seconds(), "logs/s-incl-startup")
+		w.StopAndWait()
+		b.StartTimer()
+	}
+	reportRate(b, logs*int64(b.N), bytes*int64(b.N))
+}
