@@ -26,13 +26,13 @@ type splCase struct {
 // expect_error text (a description, not SLS's message) -> what our message
 // must contain.
 var caseErrorWording = map[string]string{
-	"instruction not supported in consumption (.let)":          "'.let' is not supported in real-time consumption",
-	"syntax error: unterminated string":                        "unterminated string",
-	"unsupported function in SPL: try_cast":                    "unsupported function in SPL: try_cast",
-	"unsupported function in SPL: nullif":                      "unsupported function in SPL: nullif",
-	"unsupported function in SPL: levenshtein_distance":        "unsupported function in SPL: levenshtein_distance",
-	"unsupported function in SPL: json_array_get":              "unsupported function in SPL: json_array_get",
-	"field renamed more than once":                             "renamed more than once",
+	"instruction not supported in consumption (.let)":         "'.let' is not supported in real-time consumption",
+	"syntax error: unterminated string":                       "unterminated string",
+	"unsupported function in SPL: try_cast":                   "unsupported function in SPL: try_cast",
+	"unsupported function in SPL: nullif":                     "unsupported function in SPL: nullif",
+	"unsupported function in SPL: levenshtein_distance":       "unsupported function in SPL: levenshtein_distance",
+	"unsupported function in SPL: json_array_get":             "unsupported function in SPL: json_array_get",
+	"field renamed more than once":                            "renamed more than once",
 	"SPL script too long (real-time consumption limit 10 KB)": "SPL script too long",
 }
 
