@@ -18,7 +18,32 @@ import (
 //	                     optional string Source = 4; optional string MachineUUID = 5; repeated LogTag LogTags = 6; }
 //	message LogGroupList { repeated LogGroup LogGroups = 1; }
 
-var errTruncated = errors.New("truncated message")
+// wireTypes maps the field numbers of a message (1..7) to their wire types.
+type wireTypes [8]struct {
+	typ   protowire.Type
+	known bool
+}
+
+func (w *wireTypes) of(n protowire.Number) (protowire.Type, bool) {
+	if n < 1 || int(n) >= len(w) {
+		return 0, false
+	}
+	return w[n].typ, w[n].known
+}
+
+func fieldsOf(types map[protowire.Number]protowire.Type) (w wireTypes) {
+	for n, t := range types {
+		w[n].typ, w[n].known = t, true
+	}
+	return w
+}
+
+var (
+	logGroupFields = fieldsOf(map[protowire.Number]protowire.Type{1: protowire.BytesType, 2: protowire.BytesType,
+		3: protowire.BytesType, 4: protowire.BytesType, 5: protowire.BytesType, 6: protowire.BytesType})
+	logFields  = fieldsOf(map[protowire.Number]protowire.Type{1: protowire.VarintType, 2: protowire.BytesType, 4: protowire.Fixed32Type})
+	pairFields = fieldsOf(map[protowire.Number]protowire.Type{1: protowire.BytesType, 2: protowire.BytesType})
+)
 
 // scanLogGroup checks that b is a LogGroup whose required fields are all
 // set (the SDK's decoder rejects anything less) and counts its logs.
@@ -32,8 +57,7 @@ func scanLogGroup(b []byte) (logs int, err error) {
 			return scanPair(v, "LogTag")
 		}
 		return nil
-	}, map[protowire.Number]protowire.Type{1: protowire.BytesType, 2: protowire.BytesType, 3: protowire.BytesType,
-		4: protowire.BytesType, 5: protowire.BytesType, 6: protowire.BytesType})
+	}, &logGroupFields)
 	return logs, err
 }
 
@@ -47,7 +71,7 @@ func scanLog(b []byte) error {
 			return scanPair(v, "LogContent")
 		}
 		return nil
-	}, map[protowire.Number]protowire.Type{1: protowire.VarintType, 2: protowire.BytesType, 4: protowire.Fixed32Type})
+	}, &logFields)
 	if err != nil {
 		return fmt.Errorf("Log: %w", err)
 	}
@@ -67,7 +91,7 @@ func scanPair(b []byte, name string) error {
 			hasValue = true
 		}
 		return nil
-	}, map[protowire.Number]protowire.Type{1: protowire.BytesType, 2: protowire.BytesType})
+	}, &pairFields)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s: %w", name, err)
@@ -82,14 +106,14 @@ func scanPair(b []byte, name string) error {
 // scanMessage walks the fields of one message, checking known fields'
 // wire types; f sees each known field (v is the payload of length-delimited
 // fields). Unknown fields are skipped, as proto2 decoders do.
-func scanMessage(b []byte, f func(protowire.Number, protowire.Type, []byte) error, known map[protowire.Number]protowire.Type) error {
+func scanMessage(b []byte, f func(protowire.Number, protowire.Type, []byte) error, known *wireTypes) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
 			return protowire.ParseError(n)
 		}
 		b = b[n:]
-		want, ok := known[num]
+		want, ok := known.of(num)
 		if ok && want != typ {
 			return fmt.Errorf("field %d has wire type %d, want %d", num, typ, want)
 		}
