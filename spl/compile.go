@@ -195,7 +195,7 @@ func (cc *compiler) fieldRef(f *FieldRef) cexpr {
 	// goroutines running the program, hence atomic.
 	var hint atomic.Int32
 	fn := func(c *evalCtx) Value {
-		fs := c.row.fields
+		fs := c.cur.fields
 		if h := int(hint.Load()); h < len(fs) && fs[h].key == name {
 			return fs[h].val
 		}

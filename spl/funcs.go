@@ -186,7 +186,7 @@ func suggest(name string) string {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if d := editDistance(name, n); d < bestD {
+		if d := editDistance(name, n); d < bestD && d <= max(1, len(name)/4) {
 			best, bestD = n, d
 		}
 	}

@@ -363,7 +363,7 @@ func (s optSpec) names() string {
 func (p *parser) parseOptions(instr string, spec optSpec) map[string]*Option {
 	opts := map[string]*Option{}
 	for p.isOp("-") {
-		dash := p.peek()
+		dash, dashIdx := p.peek(), p.i
 		nt := &p.toks[p.i+1]
 		if nt.start != dash.end || (nt.kind != TokIdent && nt.kind != TokKeyword) || nt.quoted {
 			break
@@ -377,8 +377,8 @@ func (p *parser) parseOptions(instr string, spec optSpec) map[string]*Option {
 			name += "-" + strings.ToLower(w.val)
 			end = w.end
 		}
-		for j := range p.toks {
-			if p.toks[j].start >= dash.start && p.toks[j].end <= end && p.toks[j].kind != TokComment {
+		for j := dashIdx; j < p.i; j++ {
+			if p.toks[j].kind != TokComment {
 				p.toks[j].kind = TokOption
 			}
 		}
@@ -519,7 +519,6 @@ func (p *parser) expectString(what string) *Literal {
 // --- instructions ---
 
 func (p *parser) parseWhere(sp Span) Stage {
-	p.parseOptions("where", nil)
 	if p.atStageEnd() {
 		p.failf("expected an expression after 'where', found %s", p.describe(p.peek()))
 	}
@@ -528,7 +527,6 @@ func (p *parser) parseWhere(sp Span) Stage {
 }
 
 func (p *parser) parseExtend(sp Span) Stage {
-	p.parseOptions("extend", nil)
 	st := &ExtendStage{Span: sp}
 	for {
 		to := p.parseField("to assign in extend (extend <output>=<expression>)")

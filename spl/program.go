@@ -111,6 +111,7 @@ func (p *Program) Run(in []Field, emit func(out []Field)) error {
 	c.reset(in, emit)
 	r := &c.row
 	r.load(in)
+	c.cur = r
 	// Rows are buffered until the whole log has been processed, so that a
 	// failure in a later expand-values branch yields no rows at all.
 	p.head(c, r)
@@ -131,6 +132,7 @@ func (p *Program) Run(in []Field, emit func(out []Field)) error {
 type evalCtx struct {
 	prog  *Program
 	row   row
+	cur   *row // the row expressions read: row, or an expand-values branch
 	in    []Field
 	emit  func([]Field)
 	err   error

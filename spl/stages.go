@@ -39,6 +39,7 @@ func (cc *compiler) where(st *WhereStage) func(execFn) execFn {
 	f := cond.fn
 	return func(next execFn) execFn {
 		return func(c *evalCtx, r *row) {
+			c.cur = r
 			v := f(c)
 			if c.err != nil {
 				c.stageErr("where")
@@ -88,6 +89,7 @@ func (cc *compiler) extend(st *ExtendStage) func(execFn) execFn {
 		if len(as) == 1 {
 			a := as[0]
 			return func(c *evalCtx, r *row) {
+				c.cur = r
 				v := a.fn(c)
 				if c.err != nil {
 					c.stageErr("extend")
@@ -102,6 +104,7 @@ func (cc *compiler) extend(st *ExtendStage) func(execFn) execFn {
 			}
 		}
 		return func(c *evalCtx, r *row) {
+			c.cur = r
 			base := len(c.stack)
 			for _, a := range as {
 				v := a.fn(c)
