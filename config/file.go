@@ -102,7 +102,7 @@ func parse(path, src string) (*File, error) {
 
 // tomlMessage phrases a syntax error with the key it concerns, if known.
 func tomlMessage(pe toml.ParseError) string {
-	if pe.LastKey != "" {
+	if pe.LastKey != "" && !strings.Contains(pe.Message, pe.LastKey) {
 		return fmt.Sprintf("%s (after key %q)", pe.Message, pe.LastKey)
 	}
 	return pe.Message
