@@ -4,7 +4,9 @@ go 1.24.2
 
 require (
 	github.com/BurntSushi/toml v1.6.0 // indirect
+	github.com/alibabacloud-go/debug v1.0.1 // indirect
 	github.com/aliyun/aliyun-log-go-sdk v0.1.127 // indirect
+	github.com/aliyun/credentials-go v1.4.14 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
 	github.com/aymanbagabas/go-udiff v0.3.1 // indirect
 	github.com/cenkalti/backoff v2.2.1+incompatible // indirect
@@ -42,9 +44,10 @@ require (
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
 	go.uber.org/atomic v1.10.0 // indirect
 	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/net v0.1.0 // indirect
+	golang.org/x/net v0.26.0 // indirect
 	golang.org/x/sys v0.38.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 	google.golang.org/protobuf v1.28.1 // indirect
+	gopkg.in/ini.v1 v1.67.0 // indirect
 	gopkg.in/natefinch/lumberjack.v2 v2.0.0 // indirect
 )

@@ -80,10 +80,15 @@ type ShardStatus struct {
 
 	Delivered int64 // logs delivered to the receiver since Start
 
+	// Position is the cursor after the last batch the receiver took (or
+	// where the current run started the shard): what "continue" resumes
+	// from, and what the lag of a held shard is measured from.
+	Position string
+
 	Checkpoint     string    // last committed checkpoint cursor
 	CheckpointTime time.Time // receive time of the log at the checkpoint
 	EndTime        time.Time // receive time of the newest data in the shard
-	Lag            time.Duration
+	Lag            time.Duration // from Position (held shards) or Checkpoint to EndTime
 	LastError      string
 	UpdatedAt      time.Time
 }
@@ -127,6 +132,7 @@ type Status struct {
 	Conn     ConnState
 	Attempts int // reconnect attempts since the last success
 	Shards   []ShardStatus
+	Held     int // shards held by this session
 
 	LogsInPerSec  float64
 	LogsOutPerSec float64

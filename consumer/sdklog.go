@@ -1,0 +1,39 @@
+package consumer
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/go-kit/kit/log"
+	"github.com/go-kit/kit/log/level"
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+// DefaultLogFile is where the SDK's own log goes by default:
+// $XDG_STATE_HOME/slstail/sdk.log, else ~/.local/state/slstail/sdk.log.
+func DefaultLogFile(env func(string) string, home string) string {
+	if d := env("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "slstail", "sdk.log")
+	}
+	return filepath.Join(home, ".local", "state", "slstail", "sdk.log")
+}
+
+// sdkLogger returns the logger handed to the consumer library. The library
+// logs to stdout unless given one, which would tear a TUI apart; here its
+// lines go to a size-rotated file, or nowhere. The closer stops the rotating
+// writer's goroutine.
+func sdkLogger(path string) (log.Logger, io.Closer, error) {
+	if path == "" {
+		return log.NewNopLogger(), io.NopCloser(nil), nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("SDK log directory: %w", err)
+	}
+	w := &lumberjack.Logger{Filename: path, MaxSize: 10, MaxBackups: 3, Compress: true}
+	l := log.NewLogfmtLogger(log.NewSyncWriter(w))
+	l = level.NewFilter(l, level.AllowInfo())
+	l = log.With(l, "time", log.DefaultTimestampUTC)
+	return l, w, nil
+}
