@@ -85,9 +85,9 @@ type ShardStatus struct {
 	// from, and what the lag of a held shard is measured from.
 	Position string
 
-	Checkpoint     string    // last committed checkpoint cursor
-	CheckpointTime time.Time // receive time of the log at the checkpoint
-	EndTime        time.Time // receive time of the newest data in the shard
+	Checkpoint     string        // last committed checkpoint cursor
+	CheckpointTime time.Time     // receive time of the log at the checkpoint
+	EndTime        time.Time     // receive time of the newest data in the shard
 	Lag            time.Duration // from Position (held shards) or Checkpoint to EndTime
 	LastError      string
 	UpdatedAt      time.Time
@@ -144,11 +144,11 @@ type Status struct {
 type EventKind int
 
 const (
-	EventInfo EventKind = iota
-	EventAuth           // bad credentials: Err says which key and the SLS code
-	EventNotFound       // project, logstore or consumer group missing
-	EventQuery          // the query was rejected (locally or by the server); the old stream keeps running
-	EventNetwork        // network fault; the session keeps retrying
+	EventInfo     EventKind = iota
+	EventAuth               // bad credentials: Err says which key and the SLS code
+	EventNotFound           // project, logstore or consumer group missing
+	EventQuery              // the query was rejected (locally or by the server); the old stream keeps running
+	EventNetwork            // network fault; the session keeps retrying
 	EventThrottled
 	EventRestarted // a Restart took effect
 	EventStopped
