@@ -7,6 +7,7 @@ require (
 	github.com/alibabacloud-go/debug v1.0.1 // indirect
 	github.com/aliyun/aliyun-log-go-sdk v0.1.127 // indirect
 	github.com/aliyun/credentials-go v1.4.14 // indirect
+	github.com/atotto/clipboard v0.1.4 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
 	github.com/aymanbagabas/go-udiff v0.3.1 // indirect
 	github.com/cenkalti/backoff v2.2.1+incompatible // indirect
