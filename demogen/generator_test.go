@@ -186,9 +186,10 @@ func TestIncidents(t *testing.T) {
 	const seed = 3
 	g := New(seed, Options{})
 	var in, out struct{ n, errs int }
-	var botN, botHits int // logs in the bot's windows, and the bot's
+	var botN, botHits int     // logs in the bot's windows, and the bot's
 	var slowIn, slowOut []int // request_time of requests to the slow pool
-	for i := range 120000 { // 2 hours, 60 logs/s
+	// 2 hours at 60 logs/s.
+	for i := range 120000 {
 		at := epoch.Add(time.Duration(i) * 60 * time.Millisecond)
 		cur := g.incidents.at(at)
 		l := g.Next(at)
