@@ -2,11 +2,13 @@ package consumer
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // observer is the RoundTripper the SDK's http.Client uses. The consumer
@@ -23,6 +25,30 @@ type observer struct {
 	// logstore is the one this session reads; requests about other
 	// logstores (none today) are passed through unobserved.
 	logstore string
+	// timeout bounds each request. It replaces http.Client.Timeout, whose
+	// timer goroutine lives until the body is closed, and the SDK never
+	// closes the (empty) bodies of successful writes: with it, every
+	// checkpoint commit would hold a goroutine for the whole timeout.
+	timeout time.Duration
+}
+
+// cancelBody ends a request's context once its body is consumed or closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *cancelBody) Close() error {
+	b.cancel()
+	return b.ReadCloser.Close()
 }
 
 // request is what the observer learns from a request line.
@@ -114,9 +140,25 @@ const maxErrorBody = 64 << 10
 
 func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	req := parseRequest(r, o.logstore)
+	orig := r
+	cancel := context.CancelFunc(func() {})
+	if o.timeout > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(r.Context(), o.timeout)
+		r = r.WithContext(ctx)
+	}
 	resp, err := o.base.RoundTrip(r)
+	if err == nil {
+		if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
+			cancel()
+		} else {
+			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+		}
+	} else {
+		cancel()
+	}
 	if err != nil {
-		if r.Context().Err() == nil { // our own cancellation is not a fault
+		if orig.Context().Err() == nil { // the caller's cancellation is not a fault
 			shard := req.shard
 			if !o.consumer {
 				shard = -1

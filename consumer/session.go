@@ -175,8 +175,8 @@ func NewSession(cfg Config) (*Session, error) {
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Timeout > 0 {
 		timeout = cfg.HTTPClient.Timeout
 	}
-	s.sdkHTTP = &http.Client{Transport: &observer{base: base, t: s.track, consumer: true, logstore: cfg.Logstore}, Timeout: timeout}
-	s.opsHTTP = &http.Client{Transport: &observer{base: base, t: s.track, logstore: cfg.Logstore}, Timeout: opsTimeout}
+	s.sdkHTTP = &http.Client{Transport: &observer{base: base, t: s.track, consumer: true, logstore: cfg.Logstore, timeout: timeout}}
+	s.opsHTTP = &http.Client{Transport: &observer{base: base, t: s.track, logstore: cfg.Logstore, timeout: opsTimeout}}
 	s.ops = sls.CreateNormalInterfaceV2(sdkEndpoint(cfg.Endpoint), provider)
 	s.ops.SetHTTPClient(s.opsHTTP)
 	s.ops.SetRetryTimeout(opsTimeout)
