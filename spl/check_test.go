@@ -81,3 +81,26 @@ func checkCoverage(t testing.TB, q string, toks []Token) {
 		}
 	}
 }
+
+func TestCheckWarnings(t *testing.T) {
+	q := "* | where __tag__:x = 'a' | extend c = a || b | pack-fields as j"
+	res := Check(q)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		`1:11: quote this field name: "__tag__:x" (SLS documents only the quoted form)`,
+		`1:42: SLS does not document '||' in SPL; concat(a, b) is the documented form`,
+		`1:49: SLS documents pack-fields for data transformation; real-time consumption may refuse it`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if ws := Check("* | where \"__tag__:x\" = 'a'").Warnings; len(ws) != 0 {
+		t.Errorf("unexpected warnings %v", ws)
+	}
+}
