@@ -137,7 +137,8 @@ func binaryBE(x uint64) []byte {
 	return b
 }
 
-// Next returns one log at time t from a random node of the fleet.
+// Next returns one log at time t from a random node of the fleet. Its
+// values share one backing string.
 func (g *Generator) Next(t time.Time) Log {
 	row := g.next(t)
 	fields := make([]Field, numFields)
@@ -156,7 +157,8 @@ func (g *Generator) next(t time.Time) *[numFields]string {
 // the node's log agent would ship them: with the node's topic ("cdn" for
 // edge nodes, "nginx" for origin gateways), its IP as source, and the tags
 // __hostname__, __path__, __pack_id__ and pod (which SLS shows as
-// __tag__:__hostname__ and so on).
+// __tag__:__hostname__ and so on). The group's values share one backing
+// string, and the keys of all its logs point at the same strings.
 func (g *Generator) LogGroup(t time.Time, n int) *sls.LogGroup {
 	ni := g.rng.IntN(len(nodes))
 	nd := &nodes[ni]

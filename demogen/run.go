@@ -42,6 +42,7 @@ const (
 	defaultTicks     = 10
 	defaultGroupSize = 256
 	queuedPerShard   = 8 // log groups a slow shard may fall behind by
+	maxRate          = 1e8
 )
 
 func (o *RunOptions) validate() error {
@@ -50,8 +51,10 @@ func (o *RunOptions) validate() error {
 		return fmt.Errorf("demogen: rate %v logs/s: must be a positive number", o.Rate)
 	case o.Shards < 0:
 		return fmt.Errorf("demogen: %d shards: must be positive", o.Shards)
-	case o.TicksPerSecond < 0:
-		return fmt.Errorf("demogen: %d ticks/s: must be positive", o.TicksPerSecond)
+	case o.Rate > maxRate:
+		return fmt.Errorf("demogen: rate %v logs/s: more than %v", o.Rate, float64(maxRate))
+	case o.TicksPerSecond < 0 || o.TicksPerSecond > 1000:
+		return fmt.Errorf("demogen: %d ticks/s: must be 1 to 1000", o.TicksPerSecond)
 	case o.MaxGroupSize < 0:
 		return fmt.Errorf("demogen: log groups of %d: must be positive", o.MaxGroupSize)
 	}
@@ -113,7 +116,7 @@ func run(ctx context.Context, w Writer, opts RunOptions, ticks <-chan time.Time,
 			defer wg.Done()
 			for lg := range q {
 				if ctx.Err() != nil {
-					continue // drain, so that the sender never blocks
+					continue // Run is stopping: drop what is queued
 				}
 				err := w.WriteLogGroup(ctx, shard, lg)
 				switch {

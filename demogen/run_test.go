@@ -3,6 +3,7 @@ package demogen
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -212,6 +213,7 @@ func TestRunStopsOnPermanentError(t *testing.T) {
 func TestRunValidates(t *testing.T) {
 	for _, opts := range []RunOptions{
 		{}, {Rate: -1}, {Rate: 10, Shards: -1}, {Rate: 10, TicksPerSecond: -5}, {Rate: 10, MaxGroupSize: -1},
+		{Rate: math.NaN()}, {Rate: math.Inf(1)}, {Rate: 1e9}, {Rate: 10, TicksPerSecond: 1e6},
 	} {
 		if err := Run(context.Background(), newRecorder(), opts); err == nil {
 			t.Errorf("Run(%+v) accepted bad options", opts)
