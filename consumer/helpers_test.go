@@ -62,6 +62,7 @@ type testEnv struct {
 	clock  *clock
 	writer sls.ClientInterface
 	seq    atomic.Int64
+	close  func() // stops the server; also run when the test ends
 }
 
 // newEnv starts slsd with a 4-shard logstore and an SDK client to write to
@@ -77,13 +78,15 @@ func newEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	hc := slsd.NewHTTPClient(srv.Endpoint())
-	t.Cleanup(func() {
+	w := sls.CreateNormalInterface(srv.Endpoint(), testKey.ID, testKey.Secret, "")
+	w.SetHTTPClient(hc)
+	e := &testEnv{t: t, srv: srv, clock: c, writer: w}
+	e.close = sync.OnceFunc(func() {
 		hc.CloseIdleConnections()
 		srv.Close()
 	})
-	w := sls.CreateNormalInterface(srv.Endpoint(), testKey.ID, testKey.Secret, "")
-	w.SetHTTPClient(hc)
-	return &testEnv{t: t, srv: srv, clock: c, writer: w}
+	t.Cleanup(e.close)
+	return e
 }
 
 // config is a Session config for the env with fast heartbeats and commits.
