@@ -1,0 +1,142 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
+	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/themes"
+)
+
+// detail shows every field of one log, JSON values pretty-printed, in a
+// viewport (the content is one log, so the viewport's full re-layout on
+// SetContent is cheap here, unlike for the tail).
+type detail struct {
+	keys  *keymap.KeyMap
+	theme *themes.Theme
+	loc   *time.Location
+	vp    viewport.Model
+	rec   consumer.Record
+	width int
+}
+
+// copiedMsg reports an OSC 52 copy.
+type copiedMsg struct {
+	n   int
+	err error
+}
+
+func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location) *detail {
+	vp := viewport.New(0, 0)
+	vp.KeyMap.Up = km.Up
+	vp.KeyMap.Down = km.Down
+	vp.KeyMap.PageUp = km.PageUp
+	vp.KeyMap.PageDown = km.PageDown
+	vp.KeyMap.HalfPageUp.SetEnabled(false)
+	vp.KeyMap.HalfPageDown.SetEnabled(false)
+	vp.KeyMap.Left.SetEnabled(false)
+	vp.KeyMap.Right.SetEnabled(false)
+	return &detail{keys: km, theme: th, loc: loc, vp: vp}
+}
+
+func (d *detail) setSize(w, h int) {
+	d.width = w
+	d.vp.Width, d.vp.Height = w, max(h, 0)
+	d.vp.SetContent(d.content())
+}
+
+func (d *detail) show(rec consumer.Record) {
+	d.rec = rec
+	d.vp.SetContent(d.content())
+	d.vp.GotoTop()
+}
+
+func (d *detail) content() string {
+	th := d.theme
+	r := &d.rec
+	var b strings.Builder
+	head := fmt.Sprintf("shard %d · %s", r.Shard, r.Time.In(d.loc).Format("2006-01-02 15:04:05.000 MST"))
+	if !r.Receive.IsZero() {
+		head += " · received " + r.Receive.In(d.loc).Format("15:04:05")
+	}
+	b.WriteString(th.Title.Render(head))
+	b.WriteByte('\n')
+	meta := []consumer.Field{{Key: "__topic__", Value: r.Topic}, {Key: "__source__", Value: r.Source}}
+	for _, t := range r.Tags {
+		meta = append(meta, consumer.Field{Key: "__tag__:" + t.Key, Value: t.Value})
+	}
+	keyW := 0
+	for _, f := range append(meta, r.Fields...) {
+		keyW = max(keyW, min(textWidth(textsafe.Sanitize(f.Key)), 32))
+	}
+	section := func(title string, fs []consumer.Field) {
+		b.WriteString("\n" + th.Dim.Render(title) + "\n")
+		for _, f := range fs {
+			k := truncateText(textsafe.Sanitize(f.Key), 32)
+			lines := strings.Split(prettyValue(f.Value), "\n")
+			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(lines[0]) + "\n")
+			for _, l := range lines[1:] {
+				b.WriteString(strings.Repeat(" ", keyW+4) + th.Value.Render(l) + "\n")
+			}
+		}
+	}
+	section("meta", meta)
+	section(fmt.Sprintf("fields (%d)", len(r.Fields)), r.Fields)
+	b.WriteString("\n" + th.Dim.Render("y copy as JSON · esc back · ↑/↓ scroll"))
+	return b.String()
+}
+
+// prettyValue indents JSON objects and arrays; other values are shown as
+// they are. Both are sanitized, newlines kept.
+func prettyValue(v string) string {
+	t := strings.TrimSpace(v)
+	if len(t) > 1 && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t)) {
+		var out bytes.Buffer
+		if json.Indent(&out, []byte(t), "", "  ") == nil {
+			return textsafe.SanitizeMultiline(out.String())
+		}
+	}
+	return textsafe.SanitizeMultiline(v)
+}
+
+func (d *detail) update(msg tea.Msg, clip io.Writer) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, d.keys.Copy) {
+		return copyCmd(clip, string(appendRecordJSON(nil, &d.rec)))
+	}
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return cmd
+}
+
+func (d *detail) view() string { return d.vp.View() }
+
+// copyCmd writes an OSC 52 clipboard sequence, wrapped for tmux and screen
+// when running inside them. It goes to the terminal directly (stderr by
+// default) rather than through the renderer, which would not pass it.
+func copyCmd(w io.Writer, s string) tea.Cmd {
+	return func() tea.Msg {
+		seq := osc52.New(s)
+		switch {
+		case os.Getenv("TMUX") != "":
+			seq = seq.Tmux()
+		case strings.HasPrefix(os.Getenv("TERM"), "screen"):
+			seq = seq.Screen()
+		}
+		_, err := seq.WriteTo(w)
+		if err != nil {
+			err = fmt.Errorf("copy to clipboard: %w", err)
+		}
+		return copiedMsg{n: len(s), err: err}
+	}
+}

@@ -1,0 +1,270 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/textsafe"
+)
+
+// viewMode is how a log becomes a line; `v` cycles through them.
+type viewMode int
+
+const (
+	vmDefault viewMode = iota // time shard key=value ...
+	vmRaw                     // key=value ...
+	vmJSON                    // {"key":"value",...}
+	vmColumns                 // time shard col1 col2 ... (columns picked with C)
+	numViewModes
+)
+
+func (v viewMode) String() string {
+	return [...]string{"default", "raw", "json", "columns"}[v]
+}
+
+// span is a run of sanitized text in one paint.
+type span struct {
+	text string
+	p    paint
+}
+
+const maxColumnWidth = 32
+
+// formatter turns entries into spans. It holds the display settings that
+// change what a line says (mode, columns, time zone); how the line is cut to
+// the screen is layout's business.
+type formatter struct {
+	mode      viewMode
+	loc       *time.Location
+	columns   []string
+	colWidth  []int // sticky: grows to the widest value shown, capped
+	grown     bool  // a column widened since the last frame
+	shardTags map[int]string
+	tagWidth  int
+}
+
+func newFormatter(loc *time.Location) *formatter {
+	return &formatter{loc: loc, shardTags: map[int]string{}}
+}
+
+func (f *formatter) setColumns(cols []string) {
+	f.columns = cols
+	f.colWidth = make([]int, len(cols))
+	for i, c := range cols {
+		f.colWidth[i] = min(textWidth(c), maxColumnWidth)
+	}
+}
+
+// shardTag is "s3", padded so that tags of one buffer line up.
+func (f *formatter) shardTag(shard int) string {
+	if t, ok := f.shardTags[shard]; ok && len(t) == f.tagWidth {
+		return t
+	}
+	t := "s" + strconv.Itoa(shard)
+	if len(t) > f.tagWidth {
+		f.tagWidth = len(t)
+		clear(f.shardTags)
+	}
+	t += strings.Repeat(" ", f.tagWidth-len(t))
+	f.shardTags[shard] = t
+	return t
+}
+
+// spans appends e's spans to dst. showShard is false inside a shard's own
+// pane, where the tag would repeat the title.
+func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
+	if e.isNote() {
+		return append(dst, span{"── " + textsafe.Sanitize(e.note) + " ──", pMarker})
+	}
+	r := &e.rec
+	switch f.mode {
+	case vmRaw:
+		return f.kv(dst, e)
+	case vmJSON:
+		dst = append(dst, span{"{", pPunct})
+		for i := range r.Fields {
+			if i > 0 {
+				dst = append(dst, span{",", pPunct})
+			}
+			dst = append(dst, span{jsonString(r.Fields[i].Key), pKey}, span{":", pPunct},
+				span{jsonString(r.Fields[i].Value), pValue})
+		}
+		return append(dst, span{"}", pPunct})
+	}
+	dst = append(dst, span{r.Time.In(f.loc).Format("15:04:05.000"), pTime}, span{" ", pPlain})
+	if showShard {
+		dst = append(dst, span{f.shardTag(r.Shard), pShard}, span{" ", pPlain})
+	}
+	if f.mode == vmColumns && len(f.columns) > 0 {
+		for i, c := range f.columns {
+			v, ok := fieldValue(r.Fields, c)
+			p := pValue
+			if !ok {
+				v, p = "-", pDim
+			} else {
+				v = displayValue(v)
+			}
+			w := textWidth(v)
+			if w > f.colWidth[i] && f.colWidth[i] < maxColumnWidth {
+				f.colWidth[i] = min(w, maxColumnWidth)
+				f.grown = true
+			}
+			if w > f.colWidth[i] {
+				v = truncateText(v, f.colWidth[i])
+				w = f.colWidth[i]
+			}
+			if i < len(f.columns)-1 {
+				v += strings.Repeat(" ", f.colWidth[i]-w+2)
+			}
+			dst = append(dst, span{v, p})
+		}
+		return dst
+	}
+	return f.kv(dst, e)
+}
+
+func (f *formatter) kv(dst []span, e *entry) []span {
+	for i, fl := range e.rec.Fields {
+		if i > 0 {
+			dst = append(dst, span{" ", pPlain})
+		}
+		dst = append(dst, span{textsafe.Sanitize(fl.Key), pKey}, span{"=", pPunct}, span{displayValue(fl.Value), pValue})
+	}
+	return dst
+}
+
+// columnHeader is the header row of the column view.
+func (f *formatter) columnHeader(showShard bool) []span {
+	var b strings.Builder
+	b.WriteString("time         ")
+	if showShard {
+		b.WriteString(strings.Repeat(" ", f.tagWidth+1))
+	}
+	for i, c := range f.columns {
+		c = textsafe.Sanitize(c)
+		if w := textWidth(c); w > f.colWidth[i] {
+			c = truncateText(c, f.colWidth[i])
+		}
+		b.WriteString(c)
+		if i < len(f.columns)-1 {
+			b.WriteString(strings.Repeat(" ", f.colWidth[i]-textWidth(c)+2))
+		}
+	}
+	return []span{{b.String(), pDim}}
+}
+
+func fieldValue(fs []consumer.Field, key string) (string, bool) {
+	for i := range fs {
+		if fs[i].Key == key {
+			return fs[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// displayValue is a value as the tail shows it: quoted when it is empty or
+// has spaces or quotes (so that k=v pairs stay unambiguous), and always free
+// of control sequences (strconv.Quote escapes them; Sanitize otherwise).
+func displayValue(v string) string {
+	if v == "" || strings.ContainsAny(v, " \"") {
+		return textsafe.Sanitize(strconv.Quote(v))
+	}
+	return textsafe.Sanitize(v)
+}
+
+// jsonString is s as a JSON string literal, safe for the terminal.
+func jsonString(s string) string {
+	return textsafe.Sanitize(string(appendJSONString(nil, s)))
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string: invalid UTF-8 becomes U+FFFD
+// and every control character is escaped, so the output is valid JSON.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// width measures display columns with a fixed East-Asian setting, so that
+// layout does not depend on the user's locale variables.
+var width = &runewidth.Condition{EastAsianWidth: false}
+
+func runeWidth(r rune) int {
+	if r < utf8.RuneSelf {
+		return 1 // sanitized text holds no ASCII controls
+	}
+	return width.RuneWidth(r)
+}
+
+func textWidth(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				n += runeWidth(r)
+			}
+			return n
+		}
+		n++
+	}
+	return n
+}
+
+// truncateText cuts s to at most w columns, ending in "…" when cut.
+func truncateText(s string, w int) string {
+	if textWidth(s) <= w {
+		return s
+	}
+	if w <= 0 {
+		return ""
+	}
+	n := 0
+	for i, r := range s {
+		rw := runeWidth(r)
+		if n+rw > w-1 {
+			return s[:i] + "…"
+		}
+		n += rw
+	}
+	return s
+}
+
+func padRight(s string, w int) string {
+	if n := textWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}

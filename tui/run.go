@@ -1,0 +1,39 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Run shows the UI full screen until the user quits or ctx is cancelled,
+// then stops the source (flushing checkpoints and deleting an ephemeral
+// group) and returns: the program's error, the source's start error, and
+// the stop error, joined. Extra program options (input, output) are for
+// tests and embedding.
+func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramOption) error {
+	m := New(src, opts)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m.ctx = runCtx
+	all := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(runCtx)}, progOpts...)
+	_, err := tea.NewProgram(m, all...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil // a signal or the caller ended the session: not a failure
+	} else if err != nil {
+		err = fmt.Errorf("terminal UI: %w", err)
+	}
+	cancel() // aborts a Start or Restart still in flight
+	m.closeDone()
+	// The quit key already stopped the source; this waits for that, or
+	// stops it when the program ended another way.
+	if stopErr := m.stop.stop(ctx, src, m.opts.StopTimeout); stopErr != nil {
+		err = errors.Join(err, fmt.Errorf("stop session: %w", stopErr))
+	}
+	if m.fatal != nil && !errors.Is(err, m.fatal) {
+		err = errors.Join(m.fatal, err)
+	}
+	return err
+}

@@ -1,0 +1,103 @@
+// Package tui is slstail's terminal UI: a Bubble Tea program over a consumer
+// session, with a merged tail, per-shard panes, an SPL editor, a checkpoint
+// and lag view, and a detail view of single logs.
+//
+// Data flows one way: the Source's batch channel → one receiving tea.Cmd that
+// coalesces whatever is queued → the root model's ring buffer → View, which
+// renders only the lines that fit on screen.
+package tui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
+	"github.com/slstail/slstail/themes"
+)
+
+// Source is what the UI consumes: *consumer.Session satisfies it.
+type Source interface {
+	Start(ctx context.Context) error
+	Restart(ctx context.Context, query string, from consumer.StartFrom) error
+	Stop(ctx context.Context) error
+	Batches() <-chan consumer.Batch
+	Events() <-chan consumer.Event
+	Status() consumer.Status
+}
+
+// DefaultBufferCap is the number of lines kept when Options.BufferCap is 0.
+const DefaultBufferCap = 100_000
+
+// Options configure the UI. The zero value works: every field has a default.
+type Options struct {
+	// Header fallbacks, shown until the source's Status reports its own.
+	Endpoint, Project, Logstore, Group string
+
+	// Query is the query the source runs at first, shown in the SPL bar.
+	Query string
+
+	Theme themes.Theme   // zero: themes.Default()
+	Keys  *keymap.KeyMap // nil: keymap.Default()
+
+	BufferCap int // lines kept; 0: DefaultBufferCap
+
+	// HistoryFile persists applied queries, one a line ("" keeps history in
+	// memory only). The CLI puts it under $XDG_STATE_HOME/slstail.
+	HistoryFile string
+
+	// SaveDir is where `s` proposes to save the buffer ("" = working dir).
+	SaveDir string
+
+	// Started says the caller has already started the source; otherwise the
+	// UI starts it and shows "connecting" meanwhile.
+	Started bool
+
+	StatusInterval time.Duration // how often Status is polled; 0: 500ms
+	LagWarn        time.Duration // lag shown amber from here; 0: 30s
+	LagAlarm       time.Duration // lag shown red from here; 0: 5m
+	StopTimeout    time.Duration // how long quitting waits for Stop; 0: 15s
+
+	// Location is the time zone of displayed times; nil: time.Local.
+	Location *time.Location
+
+	// Clipboard receives OSC 52 sequences for `y`; nil: the terminal
+	// (os.Stderr when it is one).
+	Clipboard io.Writer
+
+	// Now is the clock (tests fix it); nil: time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Theme.Name == "" {
+		o.Theme = themes.Default()
+	}
+	if o.Keys == nil {
+		km := keymap.Default()
+		o.Keys = &km
+	}
+	if o.BufferCap <= 0 {
+		o.BufferCap = DefaultBufferCap
+	}
+	if o.StatusInterval <= 0 {
+		o.StatusInterval = 500 * time.Millisecond
+	}
+	if o.LagWarn <= 0 {
+		o.LagWarn = 30 * time.Second
+	}
+	if o.LagAlarm <= 0 {
+		o.LagAlarm = 5 * time.Minute
+	}
+	if o.StopTimeout <= 0 {
+		o.StopTimeout = 15 * time.Second
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}

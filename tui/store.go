@@ -1,0 +1,162 @@
+package tui
+
+import (
+	"sort"
+
+	"github.com/slstail/slstail/consumer"
+)
+
+// maxSeenFields bounds the field names remembered for the column picker, so
+// that logs with unbounded key sets (ids as keys) cannot grow memory.
+const maxSeenFields = 512
+
+// store is the buffer with its indexes: per shard, and per shard and overall
+// for the local filter. Indexes are kept up to date on append, so that a view
+// never scans the buffer to render.
+type store struct {
+	ring   *ring
+	shards map[int]*seqList
+	ids    []int // shard ids seen, sorted
+
+	filter   *matcher // nil: no local filter
+	fAll     seqList
+	fShards  map[int]*seqList
+	received uint64 // logs appended since start, including evicted
+
+	fields     []string
+	fieldIndex map[string]struct{}
+}
+
+func newStore(capacity int) *store {
+	return &store{
+		ring:       newRing(capacity),
+		shards:     map[int]*seqList{},
+		fShards:    map[int]*seqList{},
+		fieldIndex: map[string]struct{}{},
+	}
+}
+
+// add appends one record.
+func (s *store) add(rec consumer.Record) {
+	s.received++
+	s.push(entry{rec: rec})
+	for i := range rec.Fields {
+		s.seeField(rec.Fields[i].Key)
+	}
+}
+
+// addNote appends a marker line, which shows in the merged tail only.
+func (s *store) addNote(note string) { s.push(entry{note: note}) }
+
+func (s *store) push(e entry) {
+	seq := s.ring.next
+	old, evicted := s.ring.push(e)
+	if evicted {
+		s.trim(&old)
+	}
+	if e.isNote() {
+		if s.filter != nil {
+			s.fAll.push(seq)
+		}
+		return
+	}
+	sh := e.rec.Shard
+	l, ok := s.shards[sh]
+	if !ok {
+		l = &seqList{}
+		s.shards[sh] = l
+		s.ids = append(s.ids, sh)
+		sort.Ints(s.ids)
+	}
+	l.push(seq)
+	if s.filter != nil && s.filter.matchEntry(&e) {
+		s.fAll.push(seq)
+		s.fshard(sh).push(seq)
+	}
+}
+
+// trim removes the evicted entry's seq from the index heads it can lead.
+func (s *store) trim(old *entry) {
+	first := s.ring.first
+	if !old.isNote() {
+		if l := s.shards[old.rec.Shard]; l != nil {
+			l.trim(first)
+		}
+		if l := s.fShards[old.rec.Shard]; l != nil {
+			l.trim(first)
+		}
+	}
+	if s.filter != nil {
+		s.fAll.trim(first)
+	}
+}
+
+func (s *store) fshard(sh int) *seqList {
+	l, ok := s.fShards[sh]
+	if !ok {
+		l = &seqList{}
+		s.fShards[sh] = l
+	}
+	return l
+}
+
+func (s *store) seeField(k string) {
+	if len(s.fields) >= maxSeenFields {
+		return
+	}
+	if _, ok := s.fieldIndex[k]; ok {
+		return
+	}
+	s.fieldIndex[k] = struct{}{}
+	s.fields = append(s.fields, k)
+}
+
+// lines is the set a view shows: shard < 0 means all shards.
+func (s *store) lines(shard int) lineSet {
+	if s.filter != nil {
+		if shard < 0 {
+			return &s.fAll
+		}
+		return s.fshard(shard)
+	}
+	if shard < 0 {
+		return allLines{s.ring}
+	}
+	l, ok := s.shards[shard]
+	if !ok {
+		return &seqList{}
+	}
+	return l
+}
+
+// setFilter replaces the local filter (nil clears it) and rebuilds the
+// filtered indexes from the buffer. This is the only O(buffer) operation; it
+// runs on the user's key press, not per frame.
+func (s *store) setFilter(m *matcher) {
+	s.filter = m
+	s.fAll.reset()
+	s.fShards = map[int]*seqList{}
+	if m == nil {
+		return
+	}
+	for seq := s.ring.first; seq < s.ring.next; seq++ {
+		e := s.ring.at(seq)
+		if e.isNote() {
+			s.fAll.push(seq)
+			continue
+		}
+		if m.matchEntry(e) {
+			s.fAll.push(seq)
+			s.fshard(e.rec.Shard).push(seq)
+		}
+	}
+}
+
+// clear empties the buffer; the filter stays.
+func (s *store) clear() {
+	s.ring.clear()
+	s.shards = map[int]*seqList{}
+	s.fShards = map[int]*seqList{}
+	s.fAll.reset()
+	s.ids = s.ids[:0]
+}
