@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,11 +28,32 @@ func benchGroups(n int) (groups []*sls.LogGroup, rawBytes int) {
 	return groups, rawBytes
 }
 
-func reportRate(b *testing.B, logs, bytes int64) {
-	sec := b.Elapsed().Seconds()
-	b.ReportMetric(float64(logs)/sec, "logs/s")
-	b.ReportMetric(float64(bytes)/sec/1e6, "rawMB/s")
-	b.ReportMetric(0, "ns/op") // per-op time depends on the op's size; rates are the result
+// cpuTime is the CPU time (user+system) this process has used: client and
+// server together, the cost that stays meaningful on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rate measures a benchmark: call start after setup (it resets the timer)
+// and report at the end.
+type rate struct {
+	b   *testing.B
+	cpu time.Duration
+}
+
+func startRate(b *testing.B) *rate {
+	b.ResetTimer()
+	return &rate{b: b, cpu: cpuTime()}
+}
+
+func (r *rate) report(logs, bytes int64) {
+	sec := r.b.Elapsed().Seconds()
+	r.b.ReportMetric(float64(logs)/sec, "logs/s")
+	r.b.ReportMetric(float64(bytes)/sec/1e6, "rawMB/s")
+	r.b.ReportMetric(float64(cpuTime()-r.cpu)/float64(logs), "cpu-ns/log")
+	r.b.ReportMetric(0, "ns/op") // an op's size differs per benchmark; the rates are the result
 }
 
 // BenchmarkPutLogs: the SDK's PutLogs (lz4) from 4 goroutines, 100 access
@@ -43,7 +65,7 @@ func BenchmarkPutLogs(b *testing.B) {
 	var logs, bytes atomic.Int64
 	var next atomic.Int64
 	b.SetParallelism(2) // 2 × GOMAXPROCS producers
-	b.ResetTimer()
+	r := startRate(b)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			g := groups[next.Add(1)%int64(len(groups))]
@@ -55,7 +77,7 @@ func BenchmarkPutLogs(b *testing.B) {
 			bytes.Add(int64(raw / len(groups)))
 		}
 	})
-	reportRate(b, logs.Load(), bytes.Load())
+	r.report(logs.Load(), bytes.Load())
 }
 
 // fill writes groups round-robin over the 4 shards until each has perShard
@@ -87,7 +109,7 @@ func BenchmarkPullLogs(b *testing.B) {
 			s := startServer(b, Config{})
 			c := newClient(b, s, testKey)
 			logs, bytes := fill(b, c, 250) // 100k logs
-			b.ResetTimer()
+			r := startRate(b)
 			for range b.N {
 				var wg sync.WaitGroup
 				for shard := range 4 {
@@ -116,7 +138,7 @@ func BenchmarkPullLogs(b *testing.B) {
 				}
 				wg.Wait()
 			}
-			reportRate(b, logs*int64(b.N), bytes*int64(b.N))
+			r.report(logs*int64(b.N), bytes*int64(b.N))
 		})
 	}
 }
@@ -130,7 +152,7 @@ func BenchmarkConsumerLibrary(b *testing.B) {
 	logs, bytes := fill(b, c, 1000) // 400k logs
 	hc := NewHTTPClient(s.Endpoint())
 	defer hc.CloseIdleConnections()
-	b.ResetTimer()
+	r := startRate(b)
 	for i := range b.N {
 		var seen atomic.Int64
 		done := make(chan struct{})
@@ -163,5 +185,5 @@ func BenchmarkConsumerLibrary(b *testing.B) {
 		w.StopAndWait()
 		b.StartTimer()
 	}
-	reportRate(b, logs*int64(b.N), bytes*int64(b.N))
+	r.report(logs*int64(b.N), bytes*int64(b.N))
 }

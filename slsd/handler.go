@@ -47,6 +47,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("x-log-requestid", rid)
 	h.Set("Server", "slsd")
 	c := &call{w: w, r: r, project: projectFromHost(r.Host)}
+	defer func() {
+		// A bug must still answer in SLS's envelope, or the SDK reports a
+		// BadResponseError that its callers do not expect.
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.writeError(c, rid, fmt.Errorf("panic: %v", p))
+		}
+	}()
 	var err error
 	if aerr := s.authenticate(r); aerr != nil {
 		err = aerr
