@@ -2,6 +2,7 @@ package spl
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,37 @@ type Error struct {
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
+}
+
+// Caret renders the error for a terminal: the message, the offending line
+// of query, and carets under the offending text, e.g.
+//
+//	1:33: expected ')' after cast type, found 'bigin'
+//	  * | where cast(status as bigint bigin)
+//	                                  ^^^^^
+func (e *Error) Caret(query string) string {
+	start := strings.LastIndexByte(query[:min(e.Offset, len(query))], '\n') + 1
+	end := strings.IndexByte(query[start:], '\n')
+	if end < 0 {
+		end = len(query)
+	} else {
+		end += start
+	}
+	line := query[start:end]
+	width := utf8.RuneCountInString(query[min(e.Offset, end):min(max(e.End, e.Offset), end)])
+	if width < 1 {
+		width = 1
+	}
+	// Tabs keep their width in the caret line so the carets stay aligned.
+	var lead strings.Builder
+	for _, r := range query[start:min(e.Offset, end)] {
+		if r == '\t' {
+			lead.WriteByte('\t')
+		} else {
+			lead.WriteByte(' ')
+		}
+	}
+	return fmt.Sprintf("%s\n  %s\n  %s%s", e.Error(), line, lead.String(), strings.Repeat("^", width))
 }
 
 // newError positions msg at the byte range [start, end) of query.

@@ -143,3 +143,17 @@ func TestSQLOnlyFunctionsOption(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }
+
+func TestErrorCaret(t *testing.T) {
+	q := "*\n| where cast(status as bigint bigin)\n| extend a = 1"
+	_, err := Compile(q)
+	got := err.(*Error).Caret(q)
+	want := "2:31: expected ')' after cast type, found 'bigin'\n  | where cast(status as bigint bigin)\n" + strings.Repeat(" ", 32) + "^^^^^"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	_, err = Compile("* | where")
+	if got, want := err.(*Error).Caret("* | where"), "1:10: expected an expression after 'where', found end of query\n  * | where\n           ^"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

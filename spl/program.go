@@ -121,10 +121,7 @@ func (p *Program) Run(in []Field, emit func(out []Field)) error {
 	}
 	c.release()
 	p.pool.Put(c)
-	if err != nil {
-		return err
-	}
-	return nil
+	return err
 }
 
 // evalCtx is the per-call scratch state of Run: the row, a value stack for
