@@ -92,8 +92,19 @@ func receiveEvents(ch <-chan consumer.Event, done <-chan struct{}) tea.Cmd {
 	}
 }
 
-func tick(d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(t time.Time) tea.Msg { return statusTickMsg(t) })
+// tick fires the next status poll. Unlike tea.Tick it ends when done is
+// closed, so no timer goroutine outlives the program.
+func tick(d time.Duration, done <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case now := <-t.C:
+			return statusTickMsg(now)
+		case <-done:
+			return nil
+		}
+	}
 }
 
 func startCmd(ctx context.Context, src Source) tea.Cmd {

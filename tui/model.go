@@ -136,7 +136,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		receiveBatches(m.src.Batches(), m.done),
 		receiveEvents(m.src.Events(), m.done),
-		tick(m.opts.StatusInterval),
+		tick(m.opts.StatusInterval, m.done),
 		loadHistory(m.hist.path),
 	}
 	if !m.started {
@@ -163,7 +163,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.quitting {
 			return m, nil
 		}
-		return m, tick(m.opts.StatusInterval)
+		return m, tick(m.opts.StatusInterval, m.done)
 	case eventMsg:
 		if msg.closed {
 			return m, nil
