@@ -47,7 +47,10 @@ const (
 	testLogstore = "access"
 )
 
-var testKey = slsd.Key{ID: "LTAIconsumertest", Secret: "consumer-test-secret-0123456789"}
+var (
+	testKey = slsd.Key{ID: "LTAIconsumertest", Secret: "consumer-test-secret-0123456789"}
+	stsKey  = slsd.Key{ID: "STS.consumertest", Secret: "sts-test-secret-9876543210", SecurityToken: "sts-test-token-abcdef"}
+)
 
 // clock is slsd's clock: real time shifted by an offset, so that tests can
 // write data "minutes ago" (within SLS's 15-minute request skew).
@@ -70,7 +73,7 @@ type testEnv struct {
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
 	c := &clock{}
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{testKey}, Project: testProject, Logstore: testLogstore, Shards: 4, Now: c.now})
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{testKey, stsKey}, Project: testProject, Logstore: testLogstore, Shards: 4, Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,13 @@ package consumer
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/slstail/slstail/slsd"
 )
 
 func TestSessionDeliversEveryLogInShardOrder(t *testing.T) {
@@ -280,4 +284,98 @@ func TestSessionLagGrowsWhilePausedAndShrinks(t *testing.T) {
 	c.waitTotal(t, 120)
 	waitFor(t, "lag back to zero", func() bool { return maxLag() == 0 })
 	c.check(t, 0, 120)
+}
+
+func TestSessionSTSToken(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config()
+	cfg.Credentials = Credentials{AccessKeyID: stsKey.ID, AccessKeySecret: stsKey.Secret, SecurityToken: "stale-token-000"}
+	s, err := NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	err = s.Start(context.Background())
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Key != "SecurityToken" || strings.Contains(err.Error(), "stale-token-000") {
+		t.Fatalf("Start with a bad token = %v", err)
+	}
+
+	cfg.Credentials.SecurityToken = stsKey.SecurityToken
+	s2 := e.start(cfg)
+	c := collect(s2, false)
+	e.write(4, 10)
+	c.waitTotal(t, 40)
+	c.check(t, 0, 40)
+}
+
+func TestSessionQueryRates(t *testing.T) {
+	e := newEnv(t)
+	e.write(10, 100) // cdn_in = seq % 100
+	cfg := e.config()
+	cfg.From = StartFrom{Kind: PosBegin}
+	cfg.Query = "* | where cast(cdn_in as bigint) > 70"
+	s := e.start(cfg)
+	c := collect(s, false)
+	c.waitTotal(t, 290)
+	st := s.Status()
+	if st.Delivered != 290 {
+		t.Errorf("delivered %d, want 290", st.Delivered)
+	}
+	// The query metadata of PullLogs: 1000 logs read, 290 returned. Rates
+	// count whole seconds, so wait for the second of the pulls to end.
+	waitFor(t, "rates", func() bool { st = s.Status(); return st.LogsOutPerSec > 0 })
+	if !(st.LogsInPerSec > st.LogsOutPerSec) || st.Shards[0].BytesInPerSec <= st.Shards[0].BytesOutPerSec {
+		t.Errorf("rates in %.1f out %.1f: want in > out > 0", st.LogsInPerSec, st.LogsOutPerSec)
+	}
+}
+
+// cuttable is a transport that can be cut off like a network.
+type cuttable struct {
+	base http.RoundTripper
+	cut  atomic.Bool
+}
+
+func (c *cuttable) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.cut.Load() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, errors.New("dial tcp: connection refused")
+	}
+	return c.base.RoundTrip(r)
+}
+
+func TestSessionReconnects(t *testing.T) {
+	e := newEnv(t)
+	hc := slsd.NewHTTPClient(e.srv.Endpoint())
+	defer hc.CloseIdleConnections()
+	net := &cuttable{base: hc.Transport}
+	cfg := e.config()
+	cfg.HTTPClient = &http.Client{Transport: net}
+	s := e.start(cfg)
+	c := collect(s, false)
+	e.write(4, 10)
+	c.waitTotal(t, 40)
+
+	net.cut.Store(true)
+	waitFor(t, "reconnecting", func() bool {
+		st := s.Status()
+		return st.Conn == ConnReconnecting && st.Attempts >= 3
+	})
+	e.write(4, 10) // written while we are cut off
+	net.cut.Store(false)
+	waitFor(t, "connected", func() bool { return s.Status().Conn == ConnConnected })
+	c.waitTotal(t, 80)
+	c.check(t, 0, 80)
+
+	var network, reconnected bool
+	for len(s.Events()) > 0 {
+		ev := <-s.Events()
+		network = network || (ev.Kind == EventNetwork && strings.Contains(ev.Msg, "reconnecting, attempt 1"))
+		reconnected = reconnected || strings.Contains(ev.Msg, "reconnected")
+	}
+	if !network || !reconnected {
+		t.Errorf("events: network %v reconnected %v", network, reconnected)
+	}
 }
