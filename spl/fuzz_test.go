@@ -1,6 +1,8 @@
 package spl
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -110,4 +112,38 @@ func TestConcurrentRun(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+// FuzzJSONLines: any input yields valid JSON lines of string values, and
+// every input line is accounted for.
+func FuzzJSONLines(f *testing.F) {
+	f.Add(`{"a":"1","status":"503"}` + "\n" + `{"b": 2, "c": [1, {"d": null}], "e": "\u00e9\"\\"}`)
+	f.Add("{\"a\":\"\xff\x7f\"}\n\n[1]\n{\"a\"")
+	f.Add(`{ "status" : "500" , "x" : true }` + "\r\n" + `{}`)
+	progs := []*Program{
+		mustCompile(f, "*"),
+		mustCompile(f, "* | where cast(status as bigint) >= 500"),
+		mustCompile(f, "* | extend n = length(a) | parse-json c | project-away b"),
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		for _, p := range progs {
+			var out, errs strings.Builder
+			st, err := FilterJSONLines(context.Background(), p, strings.NewReader(input), &out, &errs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Logs+st.BadLines > st.Lines {
+				t.Fatalf("stats %+v do not add up", st)
+			}
+			for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+				if line == "" && out.Len() == 0 {
+					continue
+				}
+				var m map[string]string
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatalf("output line %q is not an object of strings: %v", line, err)
+				}
+			}
+		}
+	})
 }

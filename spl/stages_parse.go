@@ -197,7 +197,7 @@ func expandObject(r *row, doc, prefix string, preserve bool) {
 	}
 	_ = objectEach(doc, func(key, raw string) error {
 		name := prefix + key
-		if isTimeField(name) || raw == "null" {
+		if key == "" || isTimeField(name) || raw == "null" {
 			return nil
 		}
 		if preserve && r.index(name) >= 0 {
