@@ -131,7 +131,7 @@ func TestGoldenPanes(t *testing.T) {
 }
 
 func TestGoldenZoom(t *testing.T) {
-	goldenRun(t, 100, 16, 4, 20, press("tab", "l", "enter", "k", "k"), "s1 · pulling · 20/s · lag 20.0s · 2/4")
+	goldenRun(t, 100, 16, 4, 20, press("tab", "l", "enter", "k", "k"), "s1 (2/4) · pulling")
 }
 
 func TestGoldenEditorError(t *testing.T) {

@@ -84,28 +84,62 @@ func (t *lagTable) update(msg tea.Msg) tea.Cmd {
 }
 
 type lagColumn struct {
-	title string
-	width int
-	right bool
+	title    string
+	width    int // 0: the sparkline, which takes what is left
+	right    bool
+	priority int // narrow terminals drop the highest numbers first
 }
 
 var lagColumns = []lagColumn{
-	{"SHARD", 5, true},
-	{"HELD BY", 22, false},
-	{"STATE", 9, false},
-	{"CHECKPOINT", 12, false},
-	{"END", 12, false},
-	{"LAG", 9, true},
-	{"IN/S", 8, true},
-	{"OUT/S", 8, true},
-	{"DELIVERED", 10, true},
-	{"IN/S TREND", 0, false}, // takes the rest
+	{"SHARD", 5, true, 0},
+	{"HELD BY", 22, false, 6},
+	{"STATE", 9, false, 1},
+	{"CHECKPOINT", 12, false, 3},
+	{"END", 12, false, 4},
+	{"LAG", 9, true, 0},
+	{"IN/S", 8, true, 2},
+	{"OUT/S", 8, true, 5},
+	{"DELIVERED", 10, true, 7},
+	{"IN/S TREND", 0, false, 8},
+}
+
+// visibleColumns picks the columns that fit in w, by priority, and the
+// sparkline width.
+func visibleColumns(w int) (show []bool, sparkW int) {
+	show = make([]bool, len(lagColumns))
+	used := 1 // the cursor gutter
+	for p := 0; p <= 8; p++ {
+		for i, c := range lagColumns {
+			if c.priority != p || c.width == 0 {
+				continue
+			}
+			if used+c.width+1 <= w {
+				show[i] = true
+				used += c.width + 1
+			}
+		}
+	}
+	if rest := w - used; rest >= 8 {
+		show[len(lagColumns)-1] = true
+		sparkW = min(rest, sparkSamples)
+	}
+	return show, sparkW
+}
+
+func joinVisible(cells []string, show []bool) string {
+	parts := make([]string, 0, len(cells))
+	for i, c := range cells {
+		if show[i] {
+			parts = append(parts, c)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func (t *lagTable) view() string {
 	th := t.theme
 	var b strings.Builder
-	// Header.
+	show, sparkW := visibleColumns(t.width)
 	hdr := make([]string, len(lagColumns))
 	for i, c := range lagColumns {
 		hdr[i] = c.title
@@ -113,12 +147,12 @@ func (t *lagTable) view() string {
 			hdr[i] = cell(c.title, c.width, c.right)
 		}
 	}
-	b.WriteString(th.Title.Render(truncateText(" "+strings.Join(hdr, " "), t.width)))
+	b.WriteString(th.Title.Render(truncateText(" "+joinVisible(hdr, show), t.width)))
 	b.WriteByte('\n')
 	rows := t.height - 2
 	shards := t.status.Shards
 	if len(shards) == 0 {
-		b.WriteString(th.Dim.Render(" no shard status yet (waiting for the consumer)"))
+		b.WriteString(th.Dim.Render(truncateText(" no shard status yet (waiting for the consumer)", t.width)))
 		return fillLines(b.String(), t.height)
 	}
 	if t.cursor < t.offset {
@@ -127,20 +161,16 @@ func (t *lagTable) view() string {
 	if t.cursor >= t.offset+rows {
 		t.offset = t.cursor - rows + 1
 	}
-	fixed := 0
-	for _, c := range lagColumns {
-		fixed += c.width + 1
-	}
-	sparkW := clamp(t.width-fixed-1, 0, sparkSamples)
+	t.offset = max(t.offset, 0)
 	for i := t.offset; i < len(shards) && i < t.offset+rows; i++ {
-		b.WriteString(t.row(&shards[i], i == t.cursor, sparkW))
+		b.WriteString(t.row(&shards[i], i == t.cursor, show, sparkW))
 		b.WriteByte('\n')
 	}
 	b.WriteString(t.footer())
 	return fillLines(b.String(), t.height)
 }
 
-func (t *lagTable) row(s *consumer.ShardStatus, sel bool, sparkW int) string {
+func (t *lagTable) row(s *consumer.ShardStatus, sel bool, show []bool, sparkW int) string {
 	th := t.theme
 	owner := s.Owner
 	if owner == "" && s.Held {
@@ -176,9 +206,11 @@ func (t *lagTable) row(s *consumer.ShardStatus, sel bool, sparkW int) string {
 	if sel {
 		mark = th.Gutter.Render("▌")
 	}
-	line := mark + strings.Join(cells, " ")
+	line := mark + joinVisible(cells, show)
 	if s.LastError != "" {
-		line += " " + th.Bad.Render(truncateText(textsafe.Sanitize(s.LastError), max(t.width-textWidth(line)-1, 0)))
+		if room := t.width - lipgloss.Width(line) - 1; room > 8 {
+			line += " " + th.Bad.Render(truncateText(textsafe.Sanitize(s.LastError), room))
+		}
 	}
 	return line
 }

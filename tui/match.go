@@ -30,7 +30,7 @@ func newMatcher(pattern string) *matcher {
 	if m.fold {
 		p = strings.ToLower(p)
 	}
-	if k, v, ok := strings.Cut(p, "="); ok && k != "" {
+	if k, v, ok := strings.Cut(p, "="); ok {
 		m.key, m.text, m.keyed = k, v, true
 	} else {
 		m.text = p

@@ -231,14 +231,14 @@ func (p *panes) title(id, w int, focused bool, lag func(consumer.ShardStatus) st
 	th := p.theme
 	s, ok := p.status[id]
 	text := fmt.Sprintf("s%d", id)
+	if n := len(p.shards); focused && n > 1 {
+		text += fmt.Sprintf(" (%d/%d)", p.focus+1, n)
+	}
 	if ok {
 		text += fmt.Sprintf(" · %s · %s/s", s.State, rate(s.LogsOutPerSec))
 		if l := lag(s); l != "" {
 			text += " · lag " + l
 		}
-	}
-	if n := len(p.shards); focused && n > 1 {
-		text += fmt.Sprintf(" · %d/%d", p.focus+1, n)
 	}
 	text = truncateText(text, max(w-2, 1))
 	mark := " "

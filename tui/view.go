@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/textsafe"
@@ -25,7 +27,7 @@ func (m *Model) View() string {
 		return "" // no size yet
 	}
 	if m.width < minWidth || m.height < minHeight {
-		return truncateText(fmt.Sprintf("terminal too small: %d×%d, slstail needs %d×%d", m.width, m.height, minWidth, minHeight), m.width)
+		return truncateText(fmt.Sprintf("too small: %d×%d (need %d×%d)", m.width, m.height, minWidth, minHeight), m.width)
 	}
 	if m.quitting {
 		return m.theme.Info.Render("Stopping: flushing checkpoints and leaving the consumer group… (ctrl+c again to abandon)")
@@ -111,8 +113,9 @@ func (m *Model) header() string {
 		parts = append(parts, th.HeaderKey.Render("group ")+th.HeaderValue.Render(textsafe.Sanitize(group)))
 	}
 	parts = append(parts, connStyle.Render("● "+conn))
-	line := strings.Join(parts, sep)
-	return th.Header.Width(m.width).MaxWidth(m.width).Render(line)
+	// Truncate, never wrap: the header is one row whatever the width.
+	line := ansi.Truncate(strings.Join(parts, sep), m.width, "…")
+	return th.Header.Width(m.width).Render(line)
 }
 
 func (m *Model) connState() (string, lipgloss.Style) {
@@ -236,8 +239,20 @@ func (m *Model) helpView() string {
 	th := m.theme
 	var b strings.Builder
 	b.WriteString(th.Title.Render(" Keys") + "\n\n")
-	b.WriteString(m.help.FullHelpView(m.keys.FullHelp()))
-	b.WriteString("\n\n")
+	groups := m.keys.FullHelp()
+	keys := m.help.FullHelpView(groups)
+	if lipgloss.Width(keys) > m.width {
+		// Too narrow for the columns side by side: stack them.
+		var stacked []string
+		for _, g := range groups {
+			stacked = append(stacked, m.help.FullHelpView([][]key.Binding{g}))
+		}
+		keys = strings.Join(stacked, "\n")
+	}
+	for _, l := range strings.Split(keys, "\n") {
+		b.WriteString(ansi.Truncate(l, m.width, "…") + "\n")
+	}
+	b.WriteString("\n")
 	notes := []string{
 		"Search (/) and filter (f): text matches any key or value; key=text matches one field; !text",
 		"negates (filter). Lower-case patterns ignore case. n goes to the older match, N to the newer.",
