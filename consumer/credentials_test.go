@@ -41,13 +41,13 @@ func TestResolveCredentialsOrder(t *testing.T) {
 		"ALIBABA_CLOUD_SECURITY_TOKEN":    "env-token",
 	}
 	cases := []struct {
-		name    string
-		flags   Credentials
-		profile string
-		env     map[string]string
-		wantID  string
-		wantTok string
-		kind    SourceKind
+		name     string
+		flags    Credentials
+		profile  string
+		env      map[string]string
+		wantID   string
+		wantTok  string
+		kind     SourceKind
 		profName string
 	}{
 		{"flags first", Credentials{AccessKeyID: "LTAIflag", AccessKeySecret: "flag-secret"}, "", fullEnv, "LTAIflag", "", SourceFlags, ""},
