@@ -174,8 +174,20 @@ func TestProjectAndLogstoreAPI(t *testing.T) {
 	_, err := c.CreateProject("second-project", "again")
 	wantError(t, err, 400, "ProjectAlreadyExist")
 	p, err := c.GetProject("second-project")
-	if err != nil || p.Description != "for tests" || p.Status != "Normal" {
+	if err != nil || p.Description != "for tests" || p.Status != "Normal" || p.CreateTime == "" {
 		t.Fatalf("get project: %+v %v", p, err)
+	}
+	if _, err := c.CreateProjectV2("zrs-project", "", "ZRS"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.GetProject("zrs-project"); err != nil || p.DataRedundancyType != "ZRS" {
+		t.Fatalf("redundancy type not echoed: %+v %v", p, err)
+	}
+	if _, err := c.UpdateProject("zrs-project", "described"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.GetProject("zrs-project"); err != nil || p.Description != "described" {
+		t.Fatalf("update project: %+v %v", p, err)
 	}
 	if err := c.CreateLogStore("second-project", "app-log", 7, 2, false, 0); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ type projectJSON struct {
 	Location       string `json:"location"`
 	CreateTime     string `json:"createTime"`
 	LastModifyTime string `json:"lastModifyTime"`
+	Redundancy     string `json:"dataRedundancyType,omitempty"`
 }
 
 func (s *Server) projectJSON(p *project) projectJSON {
@@ -29,6 +30,7 @@ func (s *Server) projectJSON(p *project) projectJSON {
 		Name: p.name, Description: p.desc, Status: "Normal", Region: region, Location: region,
 		CreateTime:     strconv.FormatInt(p.created.Unix(), 10),
 		LastModifyTime: strconv.FormatInt(p.modified.Unix(), 10),
+		Redundancy:     p.redundancy,
 	}
 }
 
@@ -68,6 +70,7 @@ func (s *Server) createProject(c *call) error {
 	var body struct {
 		Name        string `json:"projectName"`
 		Description string `json:"description"`
+		Redundancy  string `json:"dataRedundancyType"`
 	}
 	if err := readJSON(c, &body); err != nil {
 		return err
@@ -80,7 +83,7 @@ func (s *Server) createProject(c *call) error {
 	if body.Name != "" && body.Name != name {
 		return errParam("projectName %s does not match the host's project %s", body.Name, name)
 	}
-	if aerr := s.store.createProject(name, body.Description); aerr != nil {
+	if aerr := s.store.createProject(name, body.Description, body.Redundancy); aerr != nil {
 		return aerr
 	}
 	return writeEmpty(c)

@@ -161,7 +161,7 @@ func (s *Server) Keys() []Key { return append([]Key(nil), s.cfg.Keys...) }
 
 // CreateProject creates a project as CreateProject over HTTP would.
 func (s *Server) CreateProject(name, description string) error {
-	if err := s.store.createProject(name, description); err != nil {
+	if err := s.store.createProject(name, description, ""); err != nil {
 		return fmt.Errorf("slsd: create project %q: %w", name, err)
 	}
 	return nil

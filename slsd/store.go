@@ -39,13 +39,14 @@ type project struct {
 	name     string
 	created  time.Time
 	store    *store
-	mu       sync.RWMutex // guards the fields below
-	desc     string
-	modified time.Time
-	stores   map[string]*logstore
+	mu         sync.RWMutex // guards the fields below
+	desc       string
+	redundancy string // dataRedundancyType, echoed as created
+	modified   time.Time
+	stores     map[string]*logstore
 }
 
-func (st *store) createProject(name, desc string) *apiError {
+func (st *store) createProject(name, desc, redundancy string) *apiError {
 	if !projectName.MatchString(name) {
 		return newErr(http.StatusBadRequest, "ProjectNameInvalid", "project name %s is invalid", name)
 	}
@@ -55,7 +56,8 @@ func (st *store) createProject(name, desc string) *apiError {
 		return newErr(http.StatusBadRequest, "ProjectAlreadyExist", "Project %s already exist.", name)
 	}
 	now := st.now()
-	st.projects[name] = &project{name: name, created: now, modified: now, desc: desc, store: st, stores: make(map[string]*logstore)}
+	st.projects[name] = &project{name: name, created: now, modified: now, desc: desc, redundancy: redundancy,
+		store: st, stores: make(map[string]*logstore)}
 	return nil
 }
 
