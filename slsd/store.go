@@ -36,9 +36,9 @@ var (
 )
 
 type project struct {
-	name     string
-	created  time.Time
-	store    *store
+	name       string
+	created    time.Time
+	store      *store
 	mu         sync.RWMutex // guards the fields below
 	desc       string
 	redundancy string // dataRedundancyType, echoed as created
