@@ -158,14 +158,14 @@ func (s *Server) route(c *call) error {
 		return errInvalidMethod(c.r.URL.Path)
 	}
 	if len(p) == 2 {
-		switch m {
-		case http.MethodGet:
+		switch {
+		case m == http.MethodGet && c.r.URL.Query().Get("type") == "":
 			return s.getLogstore(c, proj, p[1])
-		case http.MethodPut:
+		case m == http.MethodPut:
 			return s.updateLogstore(c, proj, p[1])
-		case http.MethodDelete:
+		case m == http.MethodDelete:
 			return s.deleteLogstore(c, proj, p[1])
-		case http.MethodPost:
+		case m == http.MethodPost:
 			return s.putLogs(c, proj, p[1], "")
 		}
 		return errInvalidMethod(c.r.URL.Path)
@@ -230,10 +230,9 @@ func (s *Server) route(c *call) error {
 				return errParam("Parameter type %s is not valid", t)
 			}
 		}
-	case p[2] == "index" && len(p) == 3 && m == http.MethodGet:
-		// No index API; answer as a logstore without an index does.
-		return newErr(http.StatusNotFound, "IndexConfigNotExist", "index config doesn't exist")
 	}
+	// Indexes, queries (GetLogs, GetHistograms) and the other APIs slsd does
+	// not have are answered as SLS answers a request it has no route for.
 	return errInvalidMethod(c.r.URL.Path)
 }
 
