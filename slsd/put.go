@@ -2,6 +2,7 @@ package slsd
 
 import (
 	"net/http"
+	"strings"
 )
 
 // putLogs stores one LogGroup (PutLogs / PostLogStoreLogs). With a hash key
@@ -12,7 +13,7 @@ func (s *Server) putLogs(c *call, p *project, name, hashKey string) error {
 	if aerr != nil {
 		return aerr
 	}
-	if ct := c.r.Header.Get("Content-Type"); ct != "application/x-protobuf" {
+	if ct := c.r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-protobuf") {
 		return newErr(http.StatusBadRequest, "InvalidContentType", "Content-Type %s is unsupported.", ct)
 	}
 	body, err := readBody(c)

@@ -1,19 +1,3 @@
-// Package slsd is an SLS-compatible HTTP server for 127.0.0.1: the subset of
-// the Alibaba Cloud Simple Log Service API that the unmodified
-// aliyun-log-go-sdk client and its consumerLibrary use to produce and
-// consume logs (projects, logstores, shards, cursors, PullLogs with SPL,
-// PutLogs, consumer groups and checkpoints), signed requests included.
-//
-// Logs are kept in memory, per shard in arrival order, each log group as
-// the encoded protobuf bytes it arrived as and stamped with its receive time,
-// bounded by a retention cap per logstore.
-//
-// The SDK addresses a project through the host name
-// (http://<project>.<endpoint>/...), which does not resolve for an IP
-// endpoint. Clients reach slsd either with an http.Client whose dialer maps
-// <project>.<endpoint> to the endpoint (see NewHTTPClient), or unmodified
-// through HTTP_PROXY=http://<endpoint>: slsd accepts absolute-form proxy
-// requests and treats them as addressed to itself.
 package slsd
 
 import (

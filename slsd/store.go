@@ -128,6 +128,7 @@ type logstore struct {
 	shards    []*shard // fixed at creation: slsd does not split or merge
 	bytes     atomic.Int64
 	rr        atomic.Uint64 // load-balanced writes
+	trimMu    sync.Mutex    // one trimmer at a time, so concurrent puts do not drop twice
 
 	mu   sync.RWMutex // guards meta
 	meta logstoreMeta
@@ -303,6 +304,8 @@ func (ls *logstore) maxAge() time.Duration {
 // groups of the whole logstore (across shards) while it is over its byte
 // bound.
 func (ls *logstore) trim() {
+	ls.trimMu.Lock()
+	defer ls.trimMu.Unlock()
 	if age := ls.maxAge(); age > 0 {
 		cutoff := ls.now().Add(-age).UnixNano()
 		for _, sh := range ls.shards {
