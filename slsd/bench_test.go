@@ -186,4 +186,5 @@ func BenchmarkConsumerLibrary(b *testing.B) {
 		b.StartTimer()
 	}
 	r.report(logs*int64(b.N), bytes*int64(b.N))
+	waitConsumerLibraryExit(b)
 }
