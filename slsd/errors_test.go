@@ -146,6 +146,13 @@ func TestNotFoundErrors(t *testing.T) {
 	_, err = c.GetCheckpoint(testProject, testLogstore, "no-such-group")
 	wantError(t, err, 404, "ConsumerGroupNotExist")
 
+	// Server-side processors (stored SPL) do not exist here.
+	wantError(t, c.PostLogStoreLogsV2(testProject, testLogstore, &sls.PostLogStoreLogsRequest{
+		LogGroup: numberedGroup(0, 1), Processor: "enrich"}), 400, "ParameterInvalid")
+	_, _, err = c.PullLogsWithQuery(&sls.PullLogRequest{Project: testProject, Logstore: testLogstore,
+		Cursor: cur, LogGroupMaxCount: 10, Processor: "enrich"})
+	wantError(t, err, 404, "ConsumeProcessorNotExist")
+
 	// APIs slsd does not have get SLS's answer for an unknown route, in
 	// SLS's envelope (not a decoding failure in the SDK).
 	_, err = c.GetIndex(testProject, testLogstore)

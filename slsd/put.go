@@ -16,6 +16,10 @@ func (s *Server) putLogs(c *call, p *project, name, hashKey string) error {
 	if ct := c.r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-protobuf") {
 		return newErr(http.StatusBadRequest, "InvalidContentType", "Content-Type %s is unsupported.", ct)
 	}
+	if p := c.r.URL.Query().Get("processor"); p != "" {
+		// Ingest processors are server-side SPL on write; slsd has none.
+		return newErr(http.StatusBadRequest, "ParameterInvalid", "ingest processor %s does not exist", p)
+	}
 	body, err := readBody(c)
 	if err != nil {
 		return err
