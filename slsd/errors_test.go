@@ -197,6 +197,9 @@ func TestProjectAndLogstoreAPI(t *testing.T) {
 	if p, err := c.GetProject("zrs-project"); err != nil || p.DataRedundancyType != "ZRS" {
 		t.Fatalf("redundancy type not echoed: %+v %v", p, err)
 	}
+	if names, err := c.ListProject(); err != nil || strings.Join(names, ",") != "demo-project,second-project,zrs-project" {
+		t.Fatalf("list projects: %v %v", names, err)
+	}
 	if _, err := c.UpdateProject("zrs-project", "described"); err != nil {
 		t.Fatal(err)
 	}
