@@ -144,7 +144,7 @@ func consumerConfig(s *Server, name string, hc *http.Client) consumer.LogHubConf
 		ConsumerName:              name,
 		CursorPosition:            consumer.BEGIN_CURSOR,
 		HeartbeatIntervalInSecond: 1,
-		HeartbeatTimeoutInSecond:  3,
+		HeartbeatTimeoutInSecond:  5, // short for a fast failover, with room for a loaded machine
 		DataFetchIntervalInMs:     50,
 		AutoCommitIntervalInMS:    100,
 		HTTPClient:                hc,
