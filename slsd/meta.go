@@ -3,6 +3,7 @@ package slsd
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // projectJSON is a project as SLS serializes it; createTime and
@@ -130,7 +131,7 @@ func (s *Server) listLogstores(c *call, p *project) error {
 	name := c.r.URL.Query().Get("logstoreName")
 	var all []string
 	for _, ls := range p.logstoreList() {
-		if n := ls.name(); name == "" || containsFold(n, name) {
+		if n := ls.name(); strings.Contains(strings.ToLower(n), strings.ToLower(name)) {
 			all = append(all, n)
 		}
 	}
@@ -139,19 +140,6 @@ func (s *Server) listLogstores(c *call, p *project) error {
 		page = append(page, all[i])
 	}
 	return writeJSON(c, map[string]any{"count": len(page), "total": len(all), "logstores": page})
-}
-
-func containsFold(s, sub string) bool {
-	return len(sub) == 0 || indexFold(toLowerASCII(s), toLowerASCII(sub))
-}
-
-func indexFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) createLogstore(c *call, p *project) error {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -211,8 +212,8 @@ func (ls *logstore) name() string {
 }
 
 func (ls *logstore) shard(id string) (*shard, *apiError) {
-	var n int
-	if _, err := fmt.Sscanf(id, "%d", &n); err != nil || fmt.Sprint(n) != id || n < 0 || n >= len(ls.shards) {
+	n, err := strconv.Atoi(id)
+	if err != nil || strconv.Itoa(n) != id || n < 0 || n >= len(ls.shards) {
 		return nil, errShardNotExist(id)
 	}
 	return ls.shards[n], nil
@@ -251,7 +252,7 @@ func newShards(n int, now time.Time) []*shard {
 // shorter than 32 digits is read as a prefix of the key space ("8" is
 // 80000000000000000000000000000000), which SLS does not document.
 func (ls *logstore) routeKey(key string) *shard {
-	key = toLowerASCII(key)
+	key = strings.ToLower(key)
 	if len(key) < 32 {
 		key += strings.Repeat("0", 32-len(key))
 	}
@@ -265,21 +266,6 @@ func (ls *logstore) routeKey(key string) *shard {
 
 func (ls *logstore) nextShard() *shard {
 	return ls.shards[int(ls.rr.Add(1)-1)%len(ls.shards)]
-}
-
-func toLowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // append stores one log group and then enforces the retention bounds.
