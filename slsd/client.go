@@ -9,13 +9,16 @@ import (
 )
 
 // NewHTTPClient returns an http.Client for the SDK (Client.SetHTTPClient,
-// LogHubConfig.HTTPClient) that reaches a server at endpoint ("host:port")
+// LogHubConfig.HTTPClient) that reaches a server at endpoint ("host:port",
+// optionally with an http:// scheme)
 // although the SDK dials "<project>.<endpoint>", which does not resolve for
 // an IP endpoint: every "<anything>.<endpoint>" is dialled as endpoint, the
 // way SLS's DNS sends every project name to the same frontends. Other
 // addresses are dialled unchanged. Call CloseIdleConnections on it when
 // done.
 func NewHTTPClient(endpoint string) *http.Client {
+	// The SDK accepts endpoints with a scheme; the dialled address has none.
+	endpoint = strings.TrimPrefix(strings.TrimPrefix(endpoint, "http://"), "https://")
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	suffix := "." + endpoint
 	return &http.Client{

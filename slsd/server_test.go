@@ -71,3 +71,20 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestProjectFromHost(t *testing.T) {
+	for host, want := range map[string]string{
+		"demo.127.0.0.1:8080":              "demo",
+		"127.0.0.1:8080":                   "",
+		"demo.localhost:80":                "demo",
+		"localhost:80":                     "",
+		"[::1]:8080":                       "",
+		"demo.[::1]:8080":                  "demo",
+		"p-1.cn-hangzhou.log.aliyuncs.com": "p-1",
+		"":                                 "",
+	} {
+		if got := projectFromHost(host); got != want {
+			t.Errorf("projectFromHost(%q) = %q, want %q", host, got, want)
+		}
+	}
+}
