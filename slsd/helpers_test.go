@@ -1,6 +1,7 @@
 package slsd
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -166,15 +167,23 @@ func accessLogGroup(r *rand.Rand, n int) *sls.LogGroup {
 // signature).
 func signedRequest(t testing.TB, s *Server, key Key, method, uri string, date time.Time) *http.Request {
 	t.Helper()
+	return signedBodyRequest(t, s, key, method, uri, date, map[string]string{"x-log-bodyrawsize": "0"}, nil)
+}
+
+// signedBodyRequest is signedRequest with extra headers and a body.
+func signedBodyRequest(t testing.TB, s *Server, key Key, method, uri string, date time.Time, extra map[string]string, body []byte) *http.Request {
+	t.Helper()
 	h := map[string]string{
-		"x-log-apiversion":  "0.6.0",
-		"x-log-bodyrawsize": "0",
-		"Date":              date.UTC().Format(http.TimeFormat),
+		"x-log-apiversion": "0.6.0",
+		"Date":             date.UTC().Format(http.TimeFormat),
 	}
-	if err := sls.NewSignerV1(key.ID, key.Secret).Sign(method, uri, h, nil); err != nil {
+	for k, v := range extra {
+		h[k] = v
+	}
+	if err := sls.NewSignerV1(key.ID, key.Secret).Sign(method, uri, h, body); err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequest(method, "http://"+testProject+"."+s.Endpoint()+uri, nil)
+	req, err := http.NewRequest(method, "http://"+testProject+"."+s.Endpoint()+uri, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
