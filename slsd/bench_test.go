@@ -159,6 +159,9 @@ func BenchmarkPullLogs(b *testing.B) {
 // fresh consumer group consumes 4 shards from the beginning; one op = every
 // log consumed once.
 func BenchmarkConsumerLibrary(b *testing.B) {
+	if raceEnabled {
+		b.Skip("the SDK's consumerLibrary has a data race of its own (see race_test.go)")
+	}
 	s := startServer(b, Config{})
 	c := newClient(b, s, testKey)
 	logs, bytes := fill(b, c, 1000) // 400k logs

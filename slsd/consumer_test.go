@@ -170,6 +170,9 @@ func stopWorker(t *testing.T, name string, w *consumer.ConsumerWorker) {
 // heartbeating (its network is cut), its shards move to the other, which
 // resumes from the saved checkpoints, and every log written is consumed.
 func TestConsumerGroupSharingAndFailover(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the SDK's consumerLibrary has a data race of its own (see race_test.go)")
+	}
 	s := startServer(t, Config{})
 	w := &writer{t: t, c: newClient(t, s, testKey)}
 	w.round(25)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package slsd
+
+const raceEnabled = false
