@@ -199,7 +199,7 @@ func (s *Server) route(c *call) error {
 		case "cursor_time":
 			return s.getCursorTime(c, sh)
 		case "logs", "log":
-			return s.pullLogs(c, ls, sh)
+			return s.pullLogs(c, sh)
 		case "":
 			return newErr(http.StatusBadRequest, "MissingParameter", "Missing query key : type.")
 		default:

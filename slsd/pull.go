@@ -22,7 +22,7 @@ type pullStats struct {
 	groups                        int
 }
 
-func (s *Server) pullLogs(c *call, ls *logstore, sh *shard) error {
+func (s *Server) pullLogs(c *call, sh *shard) error {
 	q := c.r.URL.Query()
 	cursor := q.Get("cursor")
 	if cursor == "" {
@@ -46,11 +46,11 @@ func (s *Server) pullLogs(c *call, ls *logstore, sh *shard) error {
 		endCursor = q.Get("endCursor") // the Rust SDK's spelling
 	}
 	if endCursor != "" {
-		c, ok := decodeCursor(endCursor)
+		end, ok := decodeCursor(endCursor)
 		if !ok {
 			return errParam("end_cursor %s is invalid", endCursor)
 		}
-		to = c - sh.base
+		to = end - sh.base
 		if to < from {
 			to = from
 		}
