@@ -47,7 +47,8 @@ type Config struct {
 	Region string
 	// Logger receives the server's own diagnostics; nil discards them.
 	Logger *slog.Logger
-	// Now is the clock; nil means time.Now. Tests use it to age data.
+	// Now is the clock for receive times, retention, heartbeats and the
+	// request-date check; nil means time.Now. Tests use it to age data.
 	Now func() time.Time
 }
 
