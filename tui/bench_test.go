@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/consumer"
+)
+
+// benchRecord is a typical access log: 12 fields, ~330 bytes of text, every
+// string its own allocation as the SDK's decoder delivers them.
+func benchRecord(shard, i int) consumer.Record {
+	n := strconv.Itoa(i)
+	return consumer.Record{
+		Shard:   shard,
+		Time:    t0.Add(time.Duration(i) * time.Millisecond),
+		Receive: t0.Add(time.Duration(i) * time.Millisecond),
+		Topic:   "nginx",
+		Source:  "10.0." + strconv.Itoa(shard) + "." + strconv.Itoa(i%250),
+		Fields: []consumer.Field{
+			{Key: "remote_addr", Value: "192.168." + strconv.Itoa(i%256) + "." + strconv.Itoa(i%199)},
+			{Key: "method", Value: "GET"},
+			{Key: "uri", Value: "/api/v1/items/" + n + "?page=" + strconv.Itoa(i%17)},
+			{Key: "status", Value: strconv.Itoa(200 + (i%5)*100)},
+			{Key: "body_bytes_sent", Value: strconv.Itoa(i % 65536)},
+			{Key: "request_time", Value: "0." + strconv.Itoa(i%1000)},
+			{Key: "upstream_addr", Value: "10.1.0." + strconv.Itoa(i%64) + ":8080"},
+			{Key: "cdn_in", Value: strconv.Itoa(i % 100)},
+			{Key: "cdn_out", Value: strconv.Itoa(i % 300)},
+			{Key: "host", Value: "www.example.com"},
+			{Key: "http_user_agent", Value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 #" + n},
+			{Key: "request_id", Value: "req-" + n + "-" + strconv.Itoa(shard)},
+		},
+	}
+}
+
+func benchModel(b *testing.B, lines, shards int) *Model {
+	b.Helper()
+	opts := testOptions()
+	opts.BufferCap = max(lines, 1000)
+	m := New(newFake(), opts)
+	b.Cleanup(m.closeDone)
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+	for i := 0; i < lines; i++ {
+		m.store.add(benchRecord(i%shards, i))
+	}
+	f := m.src.(*fakeSource)
+	f.status.Shards = shardStatus(shards)
+	m.Update(statusTickMsg(t0))
+	return m
+}
+
+// BenchmarkView measures one frame at 200×60 while following a stream:
+// each frame one new line arrives, so the frame scrolls (one line to format,
+// the rest from the frame cache). "cold" drops the cache every frame, the
+// cost after a resize or format change: every visible line formatted.
+func BenchmarkView(b *testing.B) {
+	for _, n := range []int{1_000, 1_000_000} {
+		m := benchModel(b, n, 4)
+		next := n
+		for _, mode := range []string{"follow", "cold"} {
+			for _, view := range []string{"tail", "panes"} {
+				b.Run(view+"/"+mode+"/lines="+strconv.Itoa(n), func(b *testing.B) {
+					m.view = viewTail
+					if view == "panes" {
+						m.view = viewPanes
+					}
+					m.View()
+					b.ReportAllocs()
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if mode == "cold" {
+							m.rend.invalidate()
+						} else {
+							m.store.add(benchRecord(next%4, next))
+							next++
+						}
+						_ = m.View()
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkUpdateBatch measures Update on one coalesced message of 1,000
+// records into a full 100,000-line buffer (every record evicts one), plus
+// the View that follows it, i.e. one frame's work at 60,000 logs/s.
+func BenchmarkUpdateBatch(b *testing.B) {
+	m := benchModel(b, 100_000, 4)
+	msgs := make([]batchMsg, 8)
+	for k := range msgs {
+		var bs []consumer.Batch
+		for s := 0; s < 4; s++ {
+			recs := make([]consumer.Record, 250)
+			for i := range recs {
+				recs[i] = benchRecord(s, k*1000+s*250+i)
+			}
+			bs = append(bs, consumer.Batch{Shard: s, Records: recs})
+		}
+		msgs[k] = batchMsg{batches: bs, records: 1000}
+	}
+	b.Run("update", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			m.onBatches(msgs[i%len(msgs)])
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/record")
+	})
+	b.Run("update+view", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			m.onBatches(msgs[i%len(msgs)])
+			_ = m.View()
+		}
+	})
+}
+
+// BenchmarkFilter measures setting a local filter over a full buffer: the
+// one O(buffer) operation, run on a key press.
+func BenchmarkFilter(b *testing.B) {
+	m := benchModel(b, 100_000, 4)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.store.setFilter(newMatcher("status=500"))
+	}
+}
+
+// BenchmarkMemoryPerLine reports the heap each buffered line costs, as the
+// live heap after a GC: total (the record as delivered, its strings and
+// field slice, plus the buffer's ring slot and index entries), and the
+// buffer's own overhead (total minus the same records held in a plain slice).
+// Run it with -benchtime 1x: one iteration builds n records.
+func BenchmarkMemoryPerLine(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run("lines="+strconv.Itoa(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				base := liveHeap()
+				st := newStore(n)
+				for j := 0; j < n; j++ {
+					st.add(benchRecord(j%4, j))
+				}
+				total := liveHeap() - base
+				runtime.KeepAlive(st)
+				st = nil
+
+				base = liveHeap()
+				recs := make([]consumer.Record, n)
+				for j := range recs {
+					recs[j] = benchRecord(j%4, j)
+				}
+				plain := liveHeap() - base
+				runtime.KeepAlive(recs)
+
+				b.ReportMetric(total/float64(n), "B/line")
+				b.ReportMetric((total-plain)/float64(n), "overhead-B/line")
+			}
+		})
+	}
+}
+
+func liveHeap() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc)
+}
