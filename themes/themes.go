@@ -54,6 +54,7 @@ type Theme struct {
 
 	// SPL editor.
 	Prompt    lipgloss.Style
+	Cursor    lipgloss.Style // the text cursor in the SPL bar
 	Syntax    Syntax
 	ErrorMark lipgloss.Style // the caret under an error position
 	ErrorText lipgloss.Style
@@ -232,6 +233,7 @@ func build(name string, m colorMode) Theme {
 		Gutter:   fg("25", "75").Bold(true),
 
 		Prompt: fg("25", "75").Bold(true),
+		Cursor: lipgloss.NewStyle().Reverse(true),
 		Syntax: Syntax{
 			Keyword:     fg("91", "176").Bold(true),
 			Instruction: fg("25", "75").Bold(true),
@@ -296,6 +298,7 @@ func HighContrast() Theme {
 		Match:       b.Background(lipgloss.Color("11")).Foreground(lipgloss.Color("0")),
 		Gutter:      fg("11"),
 		Prompt:      fg("11"),
+		Cursor:      lipgloss.NewStyle().Reverse(true),
 		Syntax: Syntax{
 			Keyword: fg("13"), Instruction: fg("11"), Option: fg("14"), Ident: lipgloss.NewStyle(),
 			String: fg("10"), Regexp: fg("10"), Number: fg("14"), Operator: fg("15"), Pipe: fg("11"),
@@ -328,7 +331,7 @@ func Mono() Theme {
 		Good: p, Warn: b, Bad: b.Underline(true), Info: p, Badge: b.Reverse(true),
 		Time: p.Faint(true), Key: p, Value: p, Punct: p.Faint(true), Marker: p.Italic(true),
 		Selected: p.Reverse(true), Match: b.Underline(true), Gutter: b,
-		Prompt: b,
+		Prompt: b, Cursor: p.Reverse(true),
 		Syntax: Syntax{
 			Keyword: b, Instruction: b, Option: p, Ident: p, String: p.Italic(true), Regexp: p.Italic(true),
 			Number: p, Operator: p, Pipe: b, Punct: p, Function: p.Underline(true), Type: p, Source: b,

@@ -318,46 +318,59 @@ func queryScroll(text string, cursor, avail int) int {
 }
 
 // highlightQuery renders the query coloured by token kind, from the scroll
-// offset, with the cursor drawn in reverse video when cursor >= 0.
+// offset, with the cursor drawn in reverse video when cursor >= 0. Runs of
+// one token kind are rendered together: one lipgloss call per token, not
+// per rune.
 func highlightQuery(th *themes.Theme, text string, chk spl.CheckResult, cursor, avail int) string {
-	kinds := make([]spl.TokenKind, len(text))
-	hasTok := make([]bool, len(text))
+	kinds := make([]int, len(text)) // token kind + 1 per byte; 0 = between tokens
 	for _, t := range chk.Tokens {
 		for i := max(t.Start, 0); i < min(t.End, len(text)); i++ {
-			kinds[i] = t.Kind
-			hasTok[i] = true
+			kinds[i] = int(t.Kind) + 1
 		}
 	}
-	cursorStyle := lipgloss.NewStyle().Reverse(true)
-	runes := []rune(text)
 	start := queryScroll(text, cursor, avail)
 	var b strings.Builder
-	used := 0
-	off := 0
-	for i, r := range runes {
-		size := len(string(r))
+	var run strings.Builder
+	runKind := -1
+	flush := func() {
+		if run.Len() == 0 {
+			return
+		}
+		st := th.Syntax.Ident
+		if runKind > 0 {
+			st = tokenStyle(th, spl.TokenKind(runKind-1))
+		}
+		b.WriteString(st.Render(run.String()))
+		run.Reset()
+	}
+	used, ri := 0, 0
+	for off, r := range text {
+		i := ri
+		ri++
 		if i < start {
-			off += size
 			continue
 		}
 		s := textsafe.Sanitize(string(r))
 		rw := textWidth(s)
-		if used+rw > avail-1 && avail > 0 {
+		if avail > 0 && used+rw > avail-1 {
 			break
 		}
-		st := lipgloss.NewStyle()
-		if hasTok[off] {
-			st = tokenStyle(th, kinds[off])
-		}
-		if i == cursor {
-			st = cursorStyle
-		}
-		b.WriteString(st.Render(s))
 		used += rw
-		off += size
+		if i == cursor {
+			flush()
+			b.WriteString(th.Cursor.Render(s))
+			runKind = -1
+			continue
+		}
+		if kinds[off] != runKind {
+			flush()
+			runKind = kinds[off]
+		}
+		run.WriteString(s)
 	}
-	if cursor >= len(runes) {
-		b.WriteString(cursorStyle.Render(" "))
+	flush()
+	if cursor >= ri {
+		b.WriteString(th.Cursor.Render(" "))
 	}
 	return b.String()
 }

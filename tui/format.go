@@ -218,15 +218,15 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// width measures display columns with a fixed East-Asian setting, so that
-// layout does not depend on the user's locale variables.
-var width = &runewidth.Condition{EastAsianWidth: false}
+// widths measures display columns with a fixed East-Asian setting, so that
+// layout does not depend on the user's locale variables. It is read-only.
+var widths = &runewidth.Condition{EastAsianWidth: false}
 
 func runeWidth(r rune) int {
 	if r < utf8.RuneSelf {
 		return 1 // sanitized text holds no ASCII controls
 	}
-	return width.RuneWidth(r)
+	return widths.RuneWidth(r)
 }
 
 func textWidth(s string) int {
