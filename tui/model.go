@@ -79,6 +79,7 @@ type Model struct {
 	started       bool
 	fatal         error
 	minGeneration int
+	pendingNote   string // marker for the query change, placed before its first line
 	sourceClosed  bool
 	quitting      bool
 
@@ -156,6 +157,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onBatches(msg)
 	case statusTickMsg:
 		m.now = time.Time(msg)
+		// By now every batch the replaced query delivered has arrived.
+		m.placeNote()
 		m.observe(m.src.Status())
 		if m.notice != "" && m.noticeLevel == noticeInfo && m.now.Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
@@ -243,7 +246,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
 	for _, b := range msg.batches {
 		if b.Generation < m.minGeneration {
-			continue // produced by the query we just replaced
+			if m.pendingNote == "" {
+				// A straggler of the replaced query after the marker: it
+				// would sit among the new query's lines, so it is not shown.
+				continue
+			}
+			// The old query's last lines, taken before the restart
+			// finished: they belong before the marker.
+		} else {
+			m.placeNote()
 		}
 		for i := range b.Records {
 			m.store.add(b.Records[i])
@@ -257,6 +268,14 @@ func (m *Model) onBatches(msg batchMsg) tea.Cmd {
 		return nil
 	}
 	return receiveBatches(m.src.Batches(), m.done)
+}
+
+// placeNote appends the pending query-change marker, once.
+func (m *Model) placeNote() {
+	if m.pendingNote != "" {
+		m.store.addNote(m.pendingNote)
+		m.pendingNote = ""
+	}
 }
 
 func (m *Model) observe(st consumer.Status) {
@@ -296,7 +315,7 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 		return m.editor.input.Focus()
 	}
 	m.minGeneration = msg.generation
-	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
+	m.pendingNote = "query: " + msg.query + " (" + msg.label + ")"
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
 	if m.mode == modeEditor {
 		m.mode = modeNormal

@@ -101,3 +101,6 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// The session is the Source the UI is built for.
+var _ Source = (*consumer.Session)(nil)
