@@ -44,9 +44,6 @@ type applyQueryMsg struct {
 	label string
 }
 
-// editorClosedMsg tells the root the editor gave the keys back.
-type editorClosedMsg struct{}
-
 // editor is the SPL bar: a text input (bubbles textinput does the editing)
 // drawn with syntax highlighting from spl.Check and the error under the
 // position it points at.
@@ -118,7 +115,7 @@ func (e *editor) update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(km, e.keys.Back):
 		e.close()
-		return func() tea.Msg { return editorClosedMsg{} }
+		return nil
 	case key.Matches(km, e.keys.Apply):
 		if e.pending {
 			return nil

@@ -21,9 +21,18 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch m.mode {
 	case modeEditor:
-		return m.editor.update(msg)
+		cmd := m.editor.update(msg)
+		if !m.editor.focused() {
+			m.mode = modeNormal
+			m.layout()
+		}
+		return cmd
 	case modePrompt:
-		cmd := m.prompt.update(msg)
+		cmd, res := m.prompt.update(msg)
+		if res != nil {
+			m.mode = modeNormal
+			return m.onPrompt(*res)
+		}
 		if m.prompt.kind == promptColumns {
 			m.prompt.input.SetSuggestions(columnSuggestions(m.prompt.input.Value(), m.store.fields))
 		}

@@ -160,7 +160,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// By now every batch the replaced query delivered has arrived.
 		m.placeNote()
 		m.observe(m.src.Status())
-		if m.notice != "" && m.noticeLevel == noticeInfo && m.now.Sub(m.noticeAt) > noticeTTL {
+		if m.notice != "" && m.noticeLevel == noticeInfo && m.opts.Now().Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
 		}
 		if m.quitting {
@@ -203,13 +203,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case applyQueryMsg:
 		m.setNotice(noticeInfo, "checking the query…")
 		return m, restartCmd(m.ctx, m.src, msg)
-	case editorClosedMsg:
-		m.mode = modeNormal
-		m.layout()
-		return m, nil
-	case promptDoneMsg:
-		m.mode = modeNormal
-		return m, m.onPrompt(msg)
 	case savedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
@@ -238,7 +231,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case modeEditor:
 		return m, m.editor.update(msg)
 	case modePrompt:
-		return m, m.prompt.update(msg)
+		cmd, _ := m.prompt.update(msg)
+		return m, cmd
 	}
 	return m, nil
 }
@@ -375,7 +369,7 @@ func (m *Model) closeDone() {
 	}
 }
 
-func (m *Model) onPrompt(msg promptDoneMsg) tea.Cmd {
+func (m *Model) onPrompt(msg promptResult) tea.Cmd {
 	if !msg.ok {
 		return nil
 	}

@@ -243,7 +243,7 @@ func TestLocalFilterDoesNotRestart(t *testing.T) {
 	send(m, batchOf(0, 0, seq(0, 40)...), batchOf(1, 0, seq(40, 80)...))
 	send(m, press("f")...)
 	typeText(m, "status=500")
-	do(t, m, send(m, press("enter")...))
+	send(m, press("enter")...)
 	lines := logLines(m)
 	n := 0
 	for _, l := range lines {
@@ -273,7 +273,7 @@ func TestLocalFilterDoesNotRestart(t *testing.T) {
 	send(m, press("f")...)
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	typeText(m, "!status=500")
-	do(t, m, send(m, press("enter")...))
+	send(m, press("enter")...)
 	for _, l := range logLines(m) {
 		if strings.Contains(l, "status=500") {
 			t.Errorf("negated filter shows %q", l)
@@ -281,7 +281,7 @@ func TestLocalFilterDoesNotRestart(t *testing.T) {
 	}
 	send(m, press("f")...)
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
-	do(t, m, send(m, press("enter")...))
+	send(m, press("enter")...)
 	if m.store.filter != nil {
 		t.Error("empty filter did not clear")
 	}
@@ -292,7 +292,7 @@ func TestSearchJumpsToMatches(t *testing.T) {
 	send(m, batchOf(0, 0, seq(0, 200)...))
 	send(m, press("/")...)
 	typeText(m, "items/13 ")
-	do(t, m, send(m, press("enter")...))
+	send(m, press("enter")...)
 	at := func() string { return m.store.ring.at(m.tail.cursor).rec.Fields[1].Value }
 	// rec(0,i) has uri items/(i%97): 13 at i=13 and 110; searching goes back.
 	if at() != "/api/v1/items/13" || m.tail.follow {
@@ -432,9 +432,6 @@ func TestEditorRefusesInvalidQuery(t *testing.T) {
 		t.Errorf("no positioned error:\n%s", m.View())
 	}
 	send(m, press("esc")...)
-	if m.mode != modeNormal {
-		send(m, editorClosedMsg{})
-	}
 	if m.mode != modeNormal || m.editor.input.Value() != m.editor.running {
 		t.Errorf("esc: mode %v, text %q", m.mode, m.editor.input.Value())
 	}
@@ -476,7 +473,6 @@ func TestHistoryPersistsAndWalks(t *testing.T) {
 		t.Fatalf("down to the draft (the running query): %q", got)
 	}
 	send(m, press("esc")...)
-	send(m, editorClosedMsg{})
 
 	send(m, press("e")...)
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
@@ -503,7 +499,7 @@ func TestSaveWritesJSONLines(t *testing.T) {
 	if got := m.prompt.input.Value(); got != want {
 		t.Fatalf("default path %q, want %q", got, want)
 	}
-	do(t, m, do(t, m, send(m, press("enter")...)))
+	do(t, m, send(m, press("enter")...))
 	if m.notice != "saved 4 logs to "+want {
 		t.Errorf("notice %q", m.notice)
 	}
@@ -529,7 +525,7 @@ func TestSaveWritesJSONLines(t *testing.T) {
 	send(m, press("s")...)
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	typeText(m, want)
-	do(t, m, do(t, m, send(m, press("enter")...)))
+	do(t, m, send(m, press("enter")...))
 	if !strings.Contains(m.notice, "file exists") || m.noticeLevel != noticeError {
 		t.Errorf("overwrite not refused: %q", m.notice)
 	}
@@ -623,7 +619,7 @@ func TestViewModesAndWrap(t *testing.T) {
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	typeText(m, "status,lat")
 	send(m, tea.KeyMsg{Type: tea.KeyTab}) // completes latency_ms
-	do(t, m, send(m, press("enter")...))
+	send(m, press("enter")...)
 	if got := m.fmtr.columns; !reflect.DeepEqual(got, []string{"status", "latency_ms"}) {
 		t.Errorf("columns %q", got)
 	}

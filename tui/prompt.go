@@ -16,8 +16,8 @@ const (
 	promptColumns
 )
 
-// promptDoneMsg carries the answer (ok false: cancelled).
-type promptDoneMsg struct {
+// promptResult is the answer (ok false: cancelled).
+type promptResult struct {
 	kind  promptKind
 	value string
 	ok    bool
@@ -62,22 +62,22 @@ func (p *prompt) open(kind promptKind, value string, suggestions []string) tea.C
 	return p.input.Focus()
 }
 
-func (p *prompt) update(msg tea.Msg) tea.Cmd {
+// update edits the answer; on enter or esc it returns the result, which
+// the root applies at once (so the next key already goes to the view).
+func (p *prompt) update(msg tea.Msg) (tea.Cmd, *promptResult) {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		switch km.Type {
 		case tea.KeyEsc:
 			p.input.Blur()
-			kind := p.kind
-			return func() tea.Msg { return promptDoneMsg{kind: kind} }
+			return nil, &promptResult{kind: p.kind}
 		case tea.KeyEnter:
 			p.input.Blur()
-			kind, v := p.kind, p.input.Value()
-			return func() tea.Msg { return promptDoneMsg{kind: kind, value: v, ok: true} }
+			return nil, &promptResult{kind: p.kind, value: p.input.Value(), ok: true}
 		}
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
-	return cmd
+	return cmd, nil
 }
 
 func (p *prompt) view(w int) string {

@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
+	"github.com/charmbracelet/x/exp/teatest"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/slsd"
+)
+
+// TestWithSessionAgainstSlsd runs the UI on a real consumer.Session against
+// slsd (the SDK unmodified, over HTTP on 127.0.0.1): lines stream in tagged
+// by shard, a query applied in the editor filters the stream server-side,
+// an invalid query is refused with its position while the stream goes on,
+// and q stops the session.
+func TestWithSessionAgainstSlsd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts slsd and a consumer group")
+	}
+	key := slsd.Key{ID: "LTAItuitest", Secret: "tui-test-secret-0123456789"}
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{key}, Project: "demo", Logstore: "access", Shards: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hc := slsd.NewHTTPClient(srv.Endpoint())
+	defer func() {
+		hc.CloseIdleConnections()
+		srv.Close()
+	}()
+	writer := sls.CreateNormalInterface(srv.Endpoint(), key.ID, key.Secret, "")
+	writer.SetHTTPClient(hc)
+	seq := 0
+	write := func(n int) {
+		t.Helper()
+		for g := 0; g < n/10; g++ {
+			lg := &sls.LogGroup{Topic: proto.String("t"), Source: proto.String("10.0.0.1")}
+			for i := 0; i < 10; i++ {
+				lg.Logs = append(lg.Logs, &sls.Log{
+					Time: proto.Uint32(uint32(time.Now().Unix())),
+					Contents: []*sls.LogContent{
+						{Key: proto.String("seq"), Value: proto.String(strconv.Itoa(seq))},
+						{Key: proto.String("cdn_in"), Value: proto.String(strconv.Itoa(seq % 100))},
+					},
+				})
+				seq++
+			}
+			if err := writer.PutLogs("demo", "access", lg); err != nil {
+				t.Fatalf("PutLogs: %v", err)
+			}
+		}
+	}
+
+	sess, err := consumer.NewSession(consumer.Config{
+		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
+		Credentials:       consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
+		From:              consumer.StartFrom{Kind: consumer.PosBegin},
+		HeartbeatInterval: time.Second,
+		CommitInterval:    200 * time.Millisecond,
+		LagInterval:       200 * time.Millisecond,
+		FetchInterval:     50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(40)
+	opts := testOptions()
+	opts.Started = false
+	opts.StatusInterval = 200 * time.Millisecond
+	m := New(sess, opts)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	wait := func(what string, cond func(string) bool) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return cond(string(b)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	shardTag := regexp.MustCompile(`\d\d:\d\d:\d\d\.\d{3} s[0-3] seq=\d+ cdn_in=\d+`)
+	wait("shard-tagged lines", func(s string) bool { return strings.Contains(s, "seq=39 ") && shardTag.MatchString(s) })
+
+	tm.Type("e")
+	tm.Send(press("ctrl+u")[0])
+	tm.Type("* | where cast(cdn_in as bigint) > 70")
+	tm.Send(press("enter")[0])
+	tm.Type("n") // start from now
+	tm.Send(press("enter")[0])
+	wait("the query applied", func(s string) bool {
+		return strings.Contains(s, "── query: * | where cast(cdn_in as bigint) > 70 (from now) ──")
+	})
+	write(100) // seq 40..139: 41..49 wait, cdn_in = seq%100 > 70 → 71..99
+	wait("matching lines", func(s string) bool { return strings.Contains(s, "seq=99 ") })
+
+	// An invalid query: refused locally with its position; the stream goes on.
+	tm.Type("e")
+	tm.Type(" and (")
+	tm.Send(press("enter")[0])
+	wait("a positioned error", func(s string) bool { return strings.Contains(s, "^ 1:") })
+	write(100) // seq 140..239: 171..199 match
+	wait("the stream continues", func(s string) bool { return strings.Contains(s, "seq=199 ") })
+	tm.Send(press("esc")[0])
+
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	fm.closeDone()
+	if err := fm.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// After the marker, only matching lines were buffered.
+	after := false
+	for seq := fm.store.ring.first; seq < fm.store.ring.next; seq++ {
+		e := fm.store.ring.at(seq)
+		if e.isNote() {
+			after = strings.Contains(e.note, "cdn_in")
+			continue
+		}
+		if !after {
+			continue
+		}
+		v, _ := fieldValue(e.rec.Fields, "cdn_in")
+		if n, _ := strconv.Atoi(v); n <= 70 {
+			t.Errorf("line with cdn_in=%s after the filter was applied", v)
+		}
+	}
+	if !after {
+		t.Error("no query marker in the buffer")
+	}
+	if st := sess.Status(); st.Conn != consumer.ConnStopped {
+		t.Errorf("session not stopped on quit: %v", st.Conn)
+	}
+}
