@@ -250,3 +250,28 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// srvBytes is the raw size of everything in the test logstore, as PullLogs
+// reports it (x-log-bodyrawsize) over a full read of every shard.
+func (e *testEnv) srvBytes() int64 {
+	var total int64
+	for shard := 0; shard < 4; shard++ {
+		cursor, err := e.writer.GetCursor(testProject, testLogstore, shard, "begin")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		for {
+			_, meta, err := e.writer.PullLogsWithQuery(&sls.PullLogRequest{Project: testProject, Logstore: testLogstore,
+				ShardID: shard, Cursor: cursor, LogGroupMaxCount: 1000})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			total += int64(meta.RawSize)
+			if meta.NextCursor == cursor {
+				break
+			}
+			cursor = meta.NextCursor
+		}
+	}
+	return total
+}

@@ -107,6 +107,7 @@ func parseRequest(r *http.Request, logstore string) request {
 // pullMeta is the query metadata of one PullLogs response.
 type pullMeta struct {
 	queried           bool // the x-log-rawdata*/resultlines headers were present
+	groupsIn          int
 	linesIn, linesOut int
 	bytesIn, bytesOut int
 }
@@ -123,6 +124,10 @@ func parsePullMeta(h http.Header) pullMeta {
 	var m pullMeta
 	m.bytesOut, _ = num("X-Log-Bodyrawsize")
 	m.bytesIn = m.bytesOut
+	m.groupsIn, _ = num("X-Log-Count")
+	if n, ok := num("X-Log-Rawdatacount"); ok {
+		m.groupsIn = n
+	}
 	in, ok1 := num("X-Log-Rawdatalines")
 	out, ok2 := num("X-Log-Resultlines")
 	if ok1 && ok2 {

@@ -12,16 +12,22 @@ import (
 const receiveTimeTag = "__receive_time__"
 
 // toRecords converts one pull of a shard. Tags are shared by the records of
-// a log group (they are the group's): receivers must not modify them.
+// a log group (they are the group's), and the fields of all records of a
+// batch live in one allocation (a batch is one GC object, not thousands):
+// receivers must not modify or append to them.
 func toRecords(shard int, gl *sls.LogGroupList) []Record {
-	n := 0
+	n, nf := 0, 0
 	for _, g := range gl.LogGroups {
 		n += len(g.Logs)
+		for _, l := range g.Logs {
+			nf += len(l.Contents)
+		}
 	}
 	if n == 0 {
 		return nil
 	}
 	recs := make([]Record, 0, n)
+	slab := make([]Field, nf)
 	for _, g := range gl.LogGroups {
 		var tags []Field
 		var recv time.Time
@@ -38,7 +44,8 @@ func toRecords(shard int, gl *sls.LogGroupList) []Record {
 		}
 		topic, source := g.GetTopic(), g.GetSource()
 		for _, l := range g.Logs {
-			fields := make([]Field, len(l.Contents))
+			fields := slab[:len(l.Contents):len(l.Contents)]
+			slab = slab[len(l.Contents):]
 			for i, c := range l.Contents {
 				fields[i] = Field{Key: c.GetKey(), Value: c.GetValue()}
 			}

@@ -380,3 +380,30 @@ func TestSessionReconnects(t *testing.T) {
 		t.Errorf("events: network %v reconnected %v", network, reconnected)
 	}
 }
+
+// TestSessionPausedReceiverHoldsOnePullPerShard shows that memory stays
+// bounded while the receiver does not read: each shard's worker stops at the
+// one pull it could not deliver, whatever is left to read.
+func TestSessionPausedReceiverHoldsOnePullPerShard(t *testing.T) {
+	e := newEnv(t)
+	e.write(4*1500, 2) // 1,500 groups per shard; one pull takes at most 1,000
+	cfg := e.config()
+	cfg.From = StartFrom{Kind: PosBegin}
+	s := e.start(cfg) // nobody reads Batches yet
+	pulled := func() (n int64) {
+		s.track.mu.Lock()
+		defer s.track.mu.Unlock()
+		for _, sh := range s.track.shards {
+			n += sh.pulled
+		}
+		return n
+	}
+	waitFor(t, "every shard's first pull", func() bool { return pulled() >= 4*1000 })
+	time.Sleep(time.Second) // time for more pulls, if there were any
+	if got := pulled(); got != 4*1000 {
+		t.Fatalf("pulled %d log groups while paused, want exactly one pull (1000) per shard", got)
+	}
+	c := collect(s, false)
+	c.waitTotal(t, 4*1500*2)
+	c.check(t, 0, 4*1500*2)
+}

@@ -32,6 +32,7 @@ type shardTrack struct {
 	// queried says whether the last pull carried the query metadata headers;
 	// without them the line counts come from the processor.
 	queried bool
+	pulled  int64 // log groups pulled (before the query), for tests of backpressure
 }
 
 func newTracker(events *eventSink, now func() time.Time) *tracker {
@@ -151,6 +152,7 @@ func (t *tracker) pulled(shard int, cursor, next string, m pullMeta) {
 		s.s.State = ShardPulling
 	}
 	s.queried = m.queried
+	s.pulled += int64(m.groupsIn)
 	s.win.add(now, rateBytesIn, float64(m.bytesIn))
 	s.win.add(now, rateBytesOut, float64(m.bytesOut))
 	if m.queried {
