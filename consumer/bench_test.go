@@ -27,7 +27,9 @@ func (e *testEnv) writeAccessLogs(groups, perGroup int) {
 		lg := &sls.LogGroup{Topic: proto.String("cdn"), Source: proto.String("10.1.2.3")}
 		for i := 0; i < perGroup; i++ {
 			n := e.seq.Add(1) - 1
-			kv := func(k, v string) *sls.LogContent { return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)} }
+			kv := func(k, v string) *sls.LogContent {
+				return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)}
+			}
 			lg.Logs = append(lg.Logs, &sls.Log{Time: proto.Uint32(now), Contents: []*sls.LogContent{
 				kv("seq", strconv.FormatInt(n, 10)),
 				kv("method", "GET"),
