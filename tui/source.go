@@ -1,10 +1,3 @@
-// Package tui is slstail's terminal UI: a Bubble Tea program over a consumer
-// session, with a merged tail, per-shard panes, an SPL editor, a checkpoint
-// and lag view, and a detail view of single logs.
-//
-// Data flows one way: the Source's batch channel → one receiving tea.Cmd that
-// coalesces whatever is queued → the root model's ring buffer → View, which
-// renders only the lines that fit on screen.
 package tui
 
 import (

@@ -1,0 +1,46 @@
+// Package tui is slstail's terminal UI: a Bubble Tea program over a consumer
+// session, with a merged tail, per-shard panes, an SPL editor, a checkpoint
+// and lag view, and a detail view of single logs.
+//
+// Data flows one way: the Source's batch channel → one receiving tea.Cmd that
+// coalesces whatever is queued (at most one message a frame) → the root
+// model's ring buffer and its per-shard and filter indexes → View, which
+// formats only the lines that fit on screen and caches them per width.
+//
+// # Entry points
+//
+// Run(ctx, src, opts) shows the UI full screen and stops the source when it
+// ends; New(src, opts) builds the model for embedding and tests.
+// *consumer.Session is a Source.
+//
+// # The screen
+//
+// The layout is fixed, so that a terminal test (tmux capture-pane) can read
+// it line by line:
+//
+//	row 1        header:  " slstail  │ <endpoint> │ <project>/<logstore> │ group <group> │ ● <state>"
+//	             where <state> is connecting, connected, reconnecting (attempt N), failed or stopped
+//	rows 2..     the log area, one of:
+//	             merged tail: "<HH:MM:SS.mmm> s<shard> key=value key=value ..."; the cursor line starts
+//	               with "▌", the others with a space; a query change inserts
+//	               "── query: <query> (<continuing|from now|from N min ago|from the beginning>) ──"
+//	             panes (tab): one title per shard "s<N> · <state> · <rate>/s · lag <lag>", the focused
+//	               one prefixed "▌" and showing "(i/n)"; enter zooms one, esc returns
+//	             lag view (L): header "SHARD HELD BY STATE CHECKPOINT END LAG IN/S OUT/S DELIVERED
+//	               IN/S TREND", one row per shard; lag prefixed "!" past the warning and "!!" past
+//	               the alarm threshold (also coloured amber and red)
+//	             detail (enter): "shard N · <time>" then "meta" and "fields (N)" sections
+//	             help (?): every key with its description
+//	next 1-2     the SPL bar: "SPL › <query>"; while editing, a second row shows
+//	               "^ L:C: message" under the error position, or "✓ valid ...", or
+//	               "start from: [continue]  now  15 min ago  beginning" after enter, or
+//	               "✗ rejected: <server message> (the previous query keeps running)"
+//	last row     status: " FOLLOW " or " PAUSED +N new ", "in R/s → out R/s", "lines N/CAP (M evicted)",
+//	               the filter, search and line format when set, then a notice or the short help;
+//	               while a prompt (/, f, s, C) is open it takes this row
+//
+// Below 40×8 the screen is a single line: "too small: W×H (need 40×8)".
+// Quitting shows "Stopping: flushing checkpoints and leaving the consumer
+// group…" until the session has stopped. With theme "mono" or NO_COLOR set
+// there is no colour, and every state above stays readable as text.
+package tui
