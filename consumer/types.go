@@ -18,7 +18,7 @@ type Field struct {
 type Record struct {
 	Shard   int
 	Time    time.Time // the log's own __time__ (and nanoseconds when present)
-	Receive time.Time // when the server received its log group (from the cursor); zero if unknown
+	Receive time.Time // when SLS received its log group (the group's __receive_time__ tag); zero if SLS did not add it
 	Topic   string
 	Source  string
 	Tags    []Field // __tag__:k values of the log group, without the prefix
