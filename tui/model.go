@@ -75,7 +75,6 @@ type Model struct {
 	search *matcher
 
 	status        consumer.Status
-	haveStatus    bool
 	started       bool
 	fatal         error
 	minGeneration int
@@ -86,7 +85,6 @@ type Model struct {
 	notice      string
 	noticeLevel noticeLevel
 	noticeAt    time.Time
-	now         time.Time
 
 	width, height int
 }
@@ -108,7 +106,6 @@ func New(src Source, opts Options) *Model {
 		fmtr:  newFormatter(opts.Location),
 		tail:  newLogView(-1),
 		hist:  &history{path: opts.HistoryFile},
-		now:   opts.Now(),
 	}
 	m.rend = newRenderer(m.store, m.fmtr, newLineStyles(th))
 	m.panes = newPanes(m.keys, m.theme)
@@ -156,7 +153,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case batchMsg:
 		return m, m.onBatches(msg)
 	case statusTickMsg:
-		m.now = time.Time(msg)
 		// By now every batch the replaced query delivered has arrived.
 		m.placeNote()
 		m.observe(m.src.Status())
@@ -278,7 +274,6 @@ func (m *Model) observe(st consumer.Status) {
 		m.editor.running = st.Query
 		m.editor.close()
 	}
-	m.haveStatus = true
 	m.lag.observe(st)
 	m.panes.sync(m.store.ids, st.Shards)
 }

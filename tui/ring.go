@@ -43,6 +43,13 @@ func (r *ring) push(e entry) (old entry, evicted bool) {
 		return old, true
 	}
 	if len(r.buf) < r.cap {
+		if len(r.buf) == cap(r.buf) {
+			// Grow by doubling, but never past the capacity: append's
+			// growth would overshoot it by up to a half.
+			nb := make([]entry, len(r.buf), min(max(2*cap(r.buf), 1024), r.cap))
+			copy(nb, r.buf)
+			r.buf = nb
+		}
 		r.buf = append(r.buf, e)
 	} else {
 		r.buf[r.slot(r.next)] = e

@@ -25,6 +25,7 @@ type store struct {
 
 	fields     []string
 	fieldIndex map[string]struct{}
+	lastKeys   []string // the previous record's keys: most logs repeat them
 }
 
 func newStore(capacity int) *store {
@@ -40,8 +41,20 @@ func newStore(capacity int) *store {
 func (s *store) add(rec consumer.Record) {
 	s.received++
 	s.push(entry{rec: rec})
+	same := len(rec.Fields) == len(s.lastKeys)
 	for i := range rec.Fields {
-		s.seeField(rec.Fields[i].Key)
+		k := rec.Fields[i].Key
+		if same && s.lastKeys[i] == k {
+			continue // a string compare instead of a map look-up
+		}
+		same = false
+		s.seeField(k)
+	}
+	if !same {
+		s.lastKeys = s.lastKeys[:0]
+		for i := range rec.Fields {
+			s.lastKeys = append(s.lastKeys, rec.Fields[i].Key)
+		}
 	}
 }
 
