@@ -39,6 +39,9 @@
 //	               the filter, search and line format when set, then a notice or the short help;
 //	               while a prompt (/, f, s, C) is open it takes this row
 //
+// In a terminal test, send Escape on its own and pause briefly before the
+// next key: an escape byte followed at once by another key reads as alt+key.
+//
 // Below 40×8 the screen is a single line: "too small: W×H (need 40×8)".
 // Quitting shows "Stopping: flushing checkpoints and leaving the consumer
 // group…" until the session has stopped. With theme "mono" or NO_COLOR set
