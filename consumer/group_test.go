@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +96,61 @@ func TestSessionTwentyRestartsLeakNothing(t *testing.T) {
 	e.close()
 	if err := settled(before); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDescribeGroup(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config()
+	cfg.Group, cfg.Consumer = "billing-etl", "etl-1"
+	s := e.start(cfg)
+	c := collect(s, false)
+	e.write(8, 10)
+	c.waitTotal(t, 80)
+	ctx := context.Background()
+	var shards []ShardStatus
+	waitFor(t, "all checkpoints committed and caught up", func() bool {
+		var err error
+		if shards, err = DescribeGroup(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range shards {
+			if sh.Checkpoint == "" || sh.Lag != 0 || sh.Owner != "etl-1" || sh.LastError != "" {
+				return false
+			}
+		}
+		return len(shards) == 4
+	})
+	for _, sh := range shards {
+		if sh.EndTime.IsZero() || sh.CheckpointTime.IsZero() || sh.UpdatedAt.IsZero() || sh.Held {
+			t.Errorf("shard %+v", sh)
+		}
+	}
+	cfg.Group = "no-such-group"
+	if _, err := DescribeGroup(ctx, cfg); err == nil || !strings.Contains(err.Error(), "ConsumerGroupNotExist") {
+		t.Errorf("missing group: %v", err)
+	}
+}
+
+func TestSessionNamedGroupRestartContinues(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config()
+	cfg.Group, cfg.Consumer = "oncall", "solo"
+	s := e.start(cfg)
+	c := collect(s, false)
+	e.write(4, 10) // no sleep: Start pinned "end" to the moment it returned
+	c.waitTotal(t, 40)
+	for i, q := range []string{"* | where cast(cdn_in as bigint) >= 0", "*"} {
+		e.write(4, 10)
+		if err := s.Restart(context.Background(), q, StartFrom{Kind: PosContinue}); err != nil {
+			t.Fatalf("restart %d: %v", i, err)
+		}
+		e.write(4, 10)
+	}
+	c.waitTotal(t, 200)
+	time.Sleep(300 * time.Millisecond)
+	c.check(t, 0, 200)
+	if st := s.Status(); st.Group != "oncall" || st.Held != 4 {
+		t.Errorf("after restarts: group %q held %d", st.Group, st.Held)
 	}
 }

@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -43,31 +44,9 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) e
 	if r == nil {
 		return nil
 	}
-	var cps []*sls.ConsumerGroupCheckPoint
-	if err := s.call(ctx, func() (err error) {
-		cps, err = s.ops.GetCheckpoint(s.cfg.Project, s.cfg.Logstore, r.group)
+	cps, err := s.checkpoints(ctx, r.group)
+	if err != nil {
 		return err
-	}); err != nil {
-		return err
-	}
-	byShard := make(map[int]*sls.ConsumerGroupCheckPoint, len(cps))
-	for _, cp := range cps {
-		byShard[cp.ShardID] = cp
-	}
-	cursorTime := func(shard int, cursor string) (time.Time, error) {
-		key := strconv.Itoa(shard) + "/" + cursor
-		if t, ok := times[key]; ok {
-			return t, nil
-		}
-		var t time.Time
-		err := s.call(ctx, func() (err error) {
-			t, err = s.ops.GetCursorTime(s.cfg.Project, s.cfg.Logstore, shard, cursor)
-			return err
-		})
-		if err == nil {
-			times[key] = t
-		}
-		return t, err
 	}
 	positions := r.positions()
 	held := make(map[int]bool)
@@ -76,44 +55,142 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) e
 	}
 	var firstErr error
 	for _, id := range s.shards {
-		var l lag
-		if cp := byShard[id]; cp != nil {
-			l.checkpoint, l.owner = cp.CheckPoint, cp.Consumer
-			if cp.CheckPoint != "" {
-				if t, err := cursorTime(id, cp.CheckPoint); err == nil {
-					l.checkpointTime = t
-				}
-			}
-		}
 		// Held shards are measured from what the receiver got, which runs
 		// ahead of the committed checkpoint; others from the checkpoint.
-		pos := l.checkpoint
-		if p, ok := positions[id]; ok && held[id] {
-			pos = p
+		pos, ok := positions[id]
+		if !ok || !held[id] {
+			pos = ""
 		}
-		var end string
-		err := s.call(ctx, func() (err error) {
-			end, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, "end")
-			return err
-		})
-		if err == nil {
-			var endT, posT time.Time
-			if endT, err = cursorTime(id, end); err == nil {
-				l.endTime, l.known = endT, pos != ""
-				switch {
-				case pos == "" || pos == end:
-					l.lag = 0
-				default:
-					if posT, err = cursorTime(id, pos); err == nil && endT.After(posT) {
-						l.lag = endT.Sub(posT)
-					}
-				}
-			}
-		}
+		l, err := s.measure(ctx, id, cps[id], pos, times)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 		s.track.setLag(id, l)
 	}
 	return firstErr
+}
+
+func (s *Session) checkpoints(ctx context.Context, group string) (map[int]*sls.ConsumerGroupCheckPoint, error) {
+	var cps []*sls.ConsumerGroupCheckPoint
+	if err := s.call(ctx, func() (err error) {
+		cps, err = s.ops.GetCheckpoint(s.cfg.Project, s.cfg.Logstore, group)
+		return err
+	}); err != nil {
+		return nil, classifyErr("GetCheckpoint "+group, err)
+	}
+	out := make(map[int]*sls.ConsumerGroupCheckPoint, len(cps))
+	for _, cp := range cps {
+		out[cp.ShardID] = cp
+	}
+	return out, nil
+}
+
+// measure finds a shard's checkpoint time, end time and lag. pos is where
+// the lag is measured from ("" = the checkpoint). times caches cursor
+// times: a cursor's receive time never changes.
+func (s *Session) measure(ctx context.Context, id int, cp *sls.ConsumerGroupCheckPoint, pos string, times map[string]time.Time) (lag, error) {
+	cursorTime := func(cursor string) (time.Time, error) {
+		key := strconv.Itoa(id) + "/" + cursor
+		if t, ok := times[key]; ok {
+			return t, nil
+		}
+		var t time.Time
+		err := s.call(ctx, func() (err error) {
+			t, err = s.ops.GetCursorTime(s.cfg.Project, s.cfg.Logstore, id, cursor)
+			return err
+		})
+		if err != nil {
+			return t, classifyErr(fmt.Sprintf("GetCursorTime shard %d", id), err)
+		}
+		times[key] = t
+		return t, nil
+	}
+	var l lag
+	if cp != nil {
+		l.checkpoint, l.owner = cp.CheckPoint, cp.Consumer
+		if cp.CheckPoint != "" {
+			if t, err := cursorTime(cp.CheckPoint); err == nil {
+				l.checkpointTime = t
+			}
+		}
+	}
+	if pos == "" {
+		pos = l.checkpoint
+	}
+	var end string
+	if err := s.call(ctx, func() (err error) {
+		end, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, "end")
+		return err
+	}); err != nil {
+		return l, classifyErr(fmt.Sprintf("GetCursor shard %d", id), err)
+	}
+	endT, err := cursorTime(end)
+	if err != nil {
+		return l, err
+	}
+	l.endTime, l.known = endT, pos != ""
+	if pos != "" && pos != end {
+		posT, err := cursorTime(pos)
+		if err != nil {
+			return l, err
+		}
+		if endT.After(posT) {
+			l.lag = endT.Sub(posT)
+		}
+	}
+	return l, nil
+}
+
+// DescribeGroup reads a consumer group's checkpoints and every shard's end,
+// without joining the group (it never heartbeats, so it cannot take shards
+// from anyone): the data of `slstail lag`. cfg.Group must be set.
+func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
+	if cfg.Group == "" {
+		return nil, fmt.Errorf("describe: no consumer group given")
+	}
+	s, err := NewSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer s.closeIdle()
+	ids, err := s.listShards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cps, err := s.checkpoints(ctx, cfg.Group)
+	if err != nil {
+		return nil, err
+	}
+	times := make(map[string]time.Time)
+	out := make([]ShardStatus, 0, len(ids))
+	for _, id := range ids {
+		st := ShardStatus{Shard: id, State: ShardReleased}
+		cp := cps[id]
+		l, err := s.measure(ctx, id, cp, "", times)
+		if err != nil {
+			st.LastError = err.Error()
+		}
+		st.Owner, st.Checkpoint, st.CheckpointTime = l.owner, l.checkpoint, l.checkpointTime
+		st.EndTime, st.Lag = l.endTime, l.lag
+		if cp != nil {
+			st.UpdatedAt = updateTime(cp.UpdateTime)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// updateTime reads GetCheckPoint's updateTime, documented as seconds but
+// shown (and sent by slsd) as microseconds (sls-protocol.md §9.7): the
+// magnitude tells which.
+func updateTime(v int64) time.Time {
+	switch {
+	case v <= 0:
+		return time.Time{}
+	case v > 1e14:
+		return time.UnixMicro(v)
+	case v > 1e11:
+		return time.UnixMilli(v)
+	}
+	return time.Unix(v, 0)
 }

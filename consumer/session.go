@@ -313,12 +313,17 @@ func (s *Session) Stop(ctx context.Context) error {
 	if s.logCloser != nil {
 		errs = append(errs, s.logCloser.Close())
 	}
+	s.closeIdle()
+	return errors.Join(errs...)
+}
+
+// closeIdle closes the idle connections of the shared base transport.
+func (s *Session) closeIdle() {
 	if t, ok := s.opsHTTP.Transport.(*observer); ok {
 		if tr, ok := t.base.(interface{ CloseIdleConnections() }); ok {
 			tr.CloseIdleConnections()
 		}
 	}
-	return errors.Join(errs...)
 }
 
 func (s *Session) setCur(r *run) {
@@ -361,11 +366,13 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 			}
 		}
 	} else if first {
-		if err := s.joinNamedGroup(ctx, from); err != nil {
+		var err error
+		if cursors, err = s.joinNamedGroup(ctx, from); err != nil {
 			return err
 		}
-		cursors = nil
-	} else if from.Kind != PosContinue && from.Kind != PosCheckpoint {
+	} else {
+		// Only the shards this session held are ours to move: a shard
+		// handed to another consumer meanwhile keeps its progress.
 		cursors = heldOnly(cursors, s.track.snapshot())
 	}
 	for _, id := range sortedKeys(cursors) {
@@ -379,9 +386,16 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		}
 	}
 	s.gen++
-	r := newRun(s.gen, group, query, s.batches, s.track, cursors)
+	// A run's positions are where "continue" resumes. In a named group the
+	// first run seeded shards it may never hold: those are not its
+	// positions until it delivers from them.
+	start := cursors
+	if !s.ephemeral && first {
+		start = nil
+	}
+	r := newRun(s.gen, group, query, s.batches, s.track, start)
 	s.track.newRun(group, query, s.gen)
-	for id, c := range cursors {
+	for id, c := range start {
 		s.track.setPosition(id, c)
 	}
 	lc := consumerLibrary.LogHubConfig{
@@ -426,35 +440,68 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 // joinNamedGroup prepares the first run in a named group: it creates the
 // group if needed and, when it exists, adopts its timeout and order so that
 // the SDK (which "corrects" a group whose settings differ from its own)
-// never changes a group other consumers rely on.
-func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) error {
+// never changes a group other consumers rely on. It returns the start
+// cursors of the shards that have no checkpoint yet: writing them now pins
+// "from" to the moment of Start (the SDK would look up CursorPosition only
+// when a shard worker first runs, skipping what was written in between).
+// Shards with a checkpoint resume from it: that is what joining a group
+// means.
+func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]string, error) {
 	var groups []*sls.ConsumerGroup
 	if err := s.call(ctx, func() (err error) {
 		groups, err = s.ops.ListConsumerGroup(s.cfg.Project, s.cfg.Logstore)
 		return err
 	}); err != nil {
-		return classifyErr("ListConsumerGroup", err)
+		return nil, classifyErr("ListConsumerGroup", err)
 	}
 	s.namedTimeout, s.namedInOrder = s.groupTimeout(), false
+	exists := false
 	for _, g := range groups {
 		if g.ConsumerGroupName == s.cfg.Group {
-			s.namedTimeout, s.namedInOrder = g.Timeout, g.InOrder
-			if from.Kind != PosCheckpoint {
-				s.events.emit(EventInfo, fmt.Sprintf("joining existing group %q: shards resume from its checkpoints; %s applies only to shards without one", s.cfg.Group, from), nil)
+			s.namedTimeout, s.namedInOrder, exists = g.Timeout, g.InOrder, true
+		}
+	}
+	if !exists {
+		if err := s.call(ctx, func() error {
+			return s.ops.CreateConsumerGroup(s.cfg.Project, s.cfg.Logstore, sls.ConsumerGroup{
+				ConsumerGroupName: s.cfg.Group, Timeout: s.namedTimeout})
+		}); err != nil {
+			var se *sls.Error
+			if !errors.As(err, &se) || se.Code != "ConsumerGroupAlreadyExist" {
+				return nil, classifyErr("CreateConsumerGroup "+s.cfg.Group, err)
 			}
-			return nil
 		}
 	}
-	if err := s.call(ctx, func() error {
-		return s.ops.CreateConsumerGroup(s.cfg.Project, s.cfg.Logstore, sls.ConsumerGroup{
-			ConsumerGroupName: s.cfg.Group, Timeout: s.namedTimeout})
-	}); err != nil {
-		var se *sls.Error
-		if !errors.As(err, &se) || se.Code != "ConsumerGroupAlreadyExist" {
-			return classifyErr("CreateConsumerGroup "+s.cfg.Group, err)
+	cps, err := s.checkpoints(ctx, s.cfg.Group)
+	if err != nil {
+		return nil, err
+	}
+	kept := 0
+	for _, cp := range cps {
+		if cp.CheckPoint != "" {
+			kept++
 		}
 	}
-	return nil
+	if kept > 0 && from.Kind != PosCheckpoint {
+		s.events.emit(EventInfo, fmt.Sprintf("group %q has checkpoints on %d shards: they resume from there; %s applies to the others", s.cfg.Group, kept, from), nil)
+	}
+	if kept == len(s.shards) {
+		return nil, nil
+	}
+	if from.Kind == PosCheckpoint {
+		from = StartFrom{Kind: PosEnd}
+	}
+	all, err := s.cursorsAt(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]string)
+	for id, c := range all {
+		if cp := cps[id]; cp == nil || cp.CheckPoint == "" {
+			out[id] = c
+		}
+	}
+	return out, nil
 }
 
 // stopRun stops a run's worker and returns the positions it delivered up
