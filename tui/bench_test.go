@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"io"
 	"runtime"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,4 +171,111 @@ func liveHeap() float64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return float64(ms.HeapAlloc)
+}
+
+// probe wraps the model to time a key press: from Program.Send to the end
+// of the View that follows its Update.
+type probe struct {
+	*Model
+	sent    atomic.Int64 // unix nanos of the pending key press, 0 if none
+	handled bool
+	lat     chan time.Duration
+	records atomic.Int64
+}
+
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if b, ok := msg.(batchMsg); ok {
+		p.records.Add(int64(b.records))
+	}
+	if _, ok := msg.(tea.KeyMsg); ok && p.sent.Load() != 0 {
+		p.handled = true
+	}
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
+}
+
+func (p *probe) View() string {
+	v := p.Model.View()
+	if p.handled {
+		p.handled = false
+		p.lat <- time.Duration(time.Now().UnixNano() - p.sent.Swap(0))
+	}
+	return v
+}
+
+// BenchmarkKeyLatencyUnderLoad runs the real Bubble Tea program (output
+// discarded) while a source offers 100,000 logs/s in batches of 1,000 (or
+// as fast as the UI takes them: "max"), and times key presses from Send to
+// the end of the frame's View. The terminal write happens on the
+// renderer's next tick, at most 1/60 s later.
+func BenchmarkKeyLatencyUnderLoad(b *testing.B) {
+	b.Run("offered=100k", func(b *testing.B) { keyLatency(b, 10*time.Millisecond) })
+	b.Run("offered=max", func(b *testing.B) { keyLatency(b, 0) })
+}
+
+func keyLatency(b *testing.B, every time.Duration) {
+	f := newFake()
+	f.status.Shards = shardStatus(4)
+	opts := testOptions()
+	m := New(f, opts)
+	p := &probe{Model: m, lat: make(chan time.Duration, 1)}
+	prog := tea.NewProgram(p, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		prog.Run()
+	}()
+	prog.Send(tea.WindowSizeMsg{Width: 200, Height: 60})
+	go func() {
+		defer wg.Done()
+		pace := make(<-chan time.Time)
+		if every > 0 {
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			pace = tick.C
+		}
+		for i := 0; ; i++ {
+			recs := make([]consumer.Record, 1000)
+			for j := range recs {
+				recs[j] = benchRecord(i%4, i*1000+j)
+			}
+			select {
+			case f.batches <- consumer.Batch{Shard: i % 4, Records: recs}:
+			case <-done:
+				return
+			}
+			if every == 0 {
+				continue
+			}
+			select {
+			case <-pace:
+			case <-done:
+				return
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond) // let the stream fill the screen
+	var lats []time.Duration
+	start := time.Now()
+	startRecs := p.records.Load()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.sent.Store(time.Now().UnixNano())
+		prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{rune("jk"[i%2])}})
+		lats = append(lats, <-p.lat)
+		time.Sleep(5 * time.Millisecond) // key presses are human-paced
+	}
+	b.StopTimer()
+	elapsed := time.Since(start)
+	close(done)
+	prog.Quit()
+	m.closeDone()
+	wg.Wait()
+	slices.Sort(lats)
+	b.ReportMetric(float64(lats[len(lats)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lats[len(lats)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lats[len(lats)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(float64(p.records.Load()-startRecs)/elapsed.Seconds(), "logs/s")
 }
