@@ -43,6 +43,14 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 			return m.quit()
 		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
 			m.mode = modeNormal
+		case key.Matches(msg, k.Up):
+			m.helpOffset--
+		case key.Matches(msg, k.Down):
+			m.helpOffset++
+		case key.Matches(msg, k.PageUp):
+			m.helpOffset -= m.bodyHeight()
+		case key.Matches(msg, k.PageDown):
+			m.helpOffset += m.bodyHeight()
 		}
 		return nil
 	case modeDetail:
@@ -85,6 +93,7 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.quit(), true
 	case key.Matches(msg, k.Help):
 		m.mode = modeHelp
+		m.helpOffset = 0
 	case key.Matches(msg, k.ToggleView):
 		if m.view == viewTail {
 			m.view = viewPanes
@@ -121,8 +130,8 @@ func (m *Model) viewKey(msg tea.KeyMsg) tea.Cmd {
 	v, ls := m.active()
 	if v == nil {
 		// The pane grid: arrows move the focus, enter zooms.
-		if used, cmd := m.panes.update(msg, m.store); used {
-			return cmd
+		if m.panes.update(msg) {
+			return nil
 		}
 	}
 	switch {

@@ -25,18 +25,17 @@ const sparkSamples = 40
 // whose cells are truncated with runewidth and so cannot carry the colour
 // that marks a lagging shard.
 type lagTable struct {
-	keys     *keymap.KeyMap
-	theme    *themes.Theme
-	loc      *time.Location
-	warn     time.Duration
-	alarm    time.Duration
-	status   consumer.Status
-	history  map[int][]float64 // logs in per second, oldest first
-	cursor   int
-	offset   int
-	width    int
-	height   int
-	sampleAt time.Time
+	keys    *keymap.KeyMap
+	theme   *themes.Theme
+	loc     *time.Location
+	warn    time.Duration
+	alarm   time.Duration
+	status  consumer.Status
+	history map[int][]float64 // logs in per second, oldest first
+	cursor  int
+	offset  int
+	width   int
+	height  int
 }
 
 func newLagTable(km *keymap.KeyMap, th *themes.Theme, loc *time.Location, warn, alarm time.Duration) *lagTable {

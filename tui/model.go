@@ -70,9 +70,10 @@ type Model struct {
 	help   help.Model
 	hist   *history
 
-	mode   mode
-	view   viewKind
-	search *matcher
+	mode       mode
+	view       viewKind
+	helpOffset int // first help row shown, when the help is taller than the screen
+	search     *matcher
 
 	status        consumer.Status
 	started       bool

@@ -808,3 +808,23 @@ func TestTooSmall(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestHelpScrollsWhenTallerThanTheScreen(t *testing.T) {
+	m := newTestModel(t, newFake(), 60, 12)
+	send(m, press("?")...)
+	first := logLines(m)[0]
+	send(m, press("j", "j")...)
+	if logLines(m)[0] == first {
+		t.Error("help did not scroll")
+	}
+	for i := 0; i < 100; i++ {
+		send(m, press("j")...)
+	}
+	if last := logLines(m); !strings.Contains(strings.Join(last, "\n"), "Line formats (v)") {
+		t.Errorf("the end of the help is unreachable:\n%s", strings.Join(last, "\n"))
+	}
+	send(m, press("esc")...)
+	if m.mode != modeNormal {
+		t.Error("esc did not close the help")
+	}
+}

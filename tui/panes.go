@@ -124,9 +124,9 @@ func grid(n, w, h int) (cols, rows, perPage int) {
 }
 
 // update handles pane focus and zoom keys; it reports whether it used msg.
-func (p *panes) update(msg tea.KeyMsg, st *store) (bool, tea.Cmd) {
+func (p *panes) update(msg tea.KeyMsg) bool {
 	if p.zoomed {
-		return false, nil
+		return false
 	}
 	n := len(p.shards)
 	switch {
@@ -145,9 +145,9 @@ func (p *panes) update(msg tea.KeyMsg, st *store) (bool, tea.Cmd) {
 			p.zoomed = true
 		}
 	default:
-		return false, nil
+		return false
 	}
-	return true, nil
+	return true
 }
 
 func (p *panes) render(r *renderer, st *store, lagWarn func(consumer.ShardStatus) string) string {

@@ -51,7 +51,9 @@ func (m *Model) body() string {
 	h := m.bodyHeight()
 	switch m.mode {
 	case modeHelp:
-		return fillLines(m.helpView(), h)
+		lines := strings.Split(strings.TrimRight(m.helpView(), "\n"), "\n")
+		m.helpOffset = clamp(m.helpOffset, 0, len(lines)-h)
+		return fillLines(strings.Join(lines[m.helpOffset:], "\n"), h)
 	case modeDetail:
 		return fillLines(m.detail.view(), h)
 	case modeLag:
