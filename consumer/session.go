@@ -53,6 +53,11 @@ type Config struct {
 	StopTimeout time.Duration
 	// FetchInterval is the SDK's DataFetchIntervalInMs (default 200 ms).
 	FetchInterval time.Duration
+	// FetchGroups is how many log groups one pull may return (the SDK's
+	// MaxFetchLogGroupCount, 1 to 1000, default 1000). A paused receiver
+	// holds one pull per shard in memory; fewer groups, less memory, at
+	// some cost in throughput.
+	FetchGroups int
 }
 
 const (
@@ -147,6 +152,9 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	if cfg.FetchInterval <= 0 {
 		cfg.FetchInterval = 200 * time.Millisecond
+	}
+	if cfg.FetchGroups < 0 || cfg.FetchGroups > 1000 {
+		return nil, fmt.Errorf("FetchGroups %d: must be between 1 and 1000", cfg.FetchGroups)
 	}
 	s := &Session{
 		cfg:       cfg,
@@ -410,6 +418,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		HeartbeatIntervalInSecond: s.heartbeatSecs(),
 		HeartbeatTimeoutInSecond:  s.groupTimeout(),
 		DataFetchIntervalInMs:     s.cfg.FetchInterval.Milliseconds(),
+		MaxFetchLogGroupCount:     s.cfg.FetchGroups, // 0: the SDK's 1000
 		AutoCommitIntervalInMS:    s.cfg.CommitInterval.Milliseconds(),
 		Logger:                    s.logger,
 		HTTPClient:                s.sdkHTTP,

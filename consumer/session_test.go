@@ -3,6 +3,7 @@ package consumer
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -408,4 +409,51 @@ func TestSessionPausedReceiverHoldsOnePullPerShard(t *testing.T) {
 	c := collect(s, false)
 	c.waitTotal(t, 4*1500*2)
 	c.check(t, 0, 4*1500*2)
+}
+
+// rejecting stands for an SLS whose SPL engine rejects a query that the
+// local checker accepts (a newer server rule, say): it answers PullLogs
+// with that query the way SLS answers an invalid one.
+type rejecting struct {
+	base   http.RoundTripper
+	marker string
+}
+
+func (r *rejecting) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Query().Get("query"), r.marker) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		body := `{"errorCode":"ParameterInvalid","errorMessage":"invalid query: the server says no"}`
+		return &http.Response{StatusCode: 400, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:        http.Header{"Content-Type": {"application/json"}, "X-Log-Requestid": {"test"}},
+			Body:          io.NopCloser(strings.NewReader(body)),
+			ContentLength: int64(len(body)), Request: req}, nil
+	}
+	return r.base.RoundTrip(req)
+}
+
+func TestSessionServerRejectedQueryLeavesStreamRunning(t *testing.T) {
+	e := newEnv(t)
+	hc := slsd.NewHTTPClient(e.srv.Endpoint())
+	defer hc.CloseIdleConnections()
+	cfg := e.config()
+	cfg.HTTPClient = &http.Client{Transport: &rejecting{base: hc.Transport, marker: "reject-me"}}
+	s := e.start(cfg)
+	c := collect(s, false)
+	e.write(4, 10)
+	c.waitTotal(t, 40)
+	gen := s.Status().Generation
+
+	err := s.Restart(context.Background(), "* | where cdn_in <> 'reject-me'", StartFrom{Kind: PosContinue})
+	var qe *Error
+	if !errors.As(err, &qe) || qe.Kind != EventQuery || !strings.Contains(err.Error(), "the server says no") {
+		t.Fatalf("Restart = %v, want the server's query error", err)
+	}
+	if st := s.Status(); st.Generation != gen {
+		t.Errorf("generation %d -> %d after a rejected restart", gen, st.Generation)
+	}
+	e.write(4, 10)
+	c.waitTotal(t, 80)
+	c.check(t, 0, 80)
 }
