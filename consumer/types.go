@@ -2,6 +2,23 @@
 // SDK's consumerLibrary, delivers logs in batches with backpressure, and
 // reports per-shard checkpoint, rate and lag status.
 //
+// Delivery is exact: the SDK's processor blocks until the receiver takes a
+// batch, and only then marks the cursor after it as the checkpoint (the SDK
+// commits marked checkpoints every Config.CommitInterval and when a shard
+// worker stops). A per-run gate makes the set of delivered positions final
+// the moment a run is stopped, even if the SDK has to be abandoned.
+//
+// Where a run starts: the SDK honours CursorPosition only for shards that
+// have no checkpoint, so the session writes the start cursor of each shard
+// as its checkpoint before the SDK worker starts. An ephemeral session
+// (Config.Group empty) uses a new group for every run, deleted when the run
+// stops: Restart with PosContinue seeds it with the positions the receiver
+// reached (no gap, no duplicate), other positions with GetCursor's answer.
+// In a named group the checkpoints are the group's resume point: Start pins
+// From for shards that have none and leaves the others alone; Restart keeps
+// the consumer name (so the group keeps its shards) and moves only the
+// shards this session held.
+//
 // This file is the contract between consumer and its users (tui, main): the
 // types a Session produces. The Session itself lives in session.go.
 package consumer
