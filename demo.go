@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
+	"github.com/spf13/cobra"
+
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/demogen"
+	"github.com/slstail/slstail/slsd"
+)
+
+type demoOptions struct {
+	rate     int
+	shards   int
+	query    string
+	from     string
+	output   string
+	max      int64
+	seed     uint64
+	backfill time.Duration
+}
+
+func newDemoCmd(s streams) *cobra.Command {
+	o := demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Tail a generated access-log stream from an in-process SLS server (no account needed)",
+		Long: `demo starts slsd, slstail's SLS-compatible server, on 127.0.0.1 with a logstore
+fed by a generated nginx/CDN access log (with bursts of 5xx errors, latency spikes
+and a noisy bot), and tails it through the same consumer path as real SLS.`,
+		Example: `  slstail demo
+  slstail demo --query '* | where cast(cdn_in as bigint) > 70'
+  slstail demo --output jsonl --max 100 | jq -c '{status, uri}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd, s, o) },
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.rate, "rate", 200, "generated logs per second")
+	f.IntVar(&o.shards, "shards", slsd.DefaultShards, "shards of the demo logstore")
+	f.StringVarP(&o.query, "query", "q", "", "initial SPL query")
+	f.StringVar(&o.from, "from", "begin", "where to start: begin, end, -1m, ...")
+	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw")
+	f.Int64Var(&o.max, "max", 0, "with --output: stop after this many logs")
+	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
+	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written before the tail starts, so that `from` has something to show")
+	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast")
+	return cmd
+}
+
+// demoEnv is a running in-process slsd with its generator.
+type demoEnv struct {
+	srv     *slsd.Server
+	key     slsd.Key
+	project string
+	store   string
+	stopGen context.CancelFunc
+	genDone chan error
+}
+
+const (
+	demoProject  = "demo"
+	demoLogstore = "access"
+)
+
+func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
+	if o.rate <= 0 {
+		return nil, usageError(fmt.Errorf("--rate %d: want a positive number of logs per second", o.rate))
+	}
+	srv, err := slsd.New(slsd.Config{
+		Project:   demoProject,
+		Logstore:  demoLogstore,
+		Shards:    o.shards,
+		Retention: slsd.Retention{MaxBytes: 256 << 20},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
+	env := &demoEnv{srv: srv, key: srv.Keys()[0], project: demoProject, store: demoLogstore, genDone: make(chan error, 1)}
+	seed := o.seed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	w := newSDKWriter(srv.Endpoint(), env.key, demoProject, demoLogstore)
+	if o.backfill > 0 {
+		// A burst at ten times the rate, so that the tail opens on history.
+		bctx, cancel := context.WithTimeout(ctx, o.backfill/10+time.Second)
+		err := demogen.Run(bctx, w, demogen.RunOptions{Rate: float64(o.rate) * 10, Shards: o.shards, Seed: seed})
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			env.close()
+			return nil, fmt.Errorf("demo backfill: %w", err)
+		}
+	}
+	genCtx, stop := context.WithCancel(ctx)
+	env.stopGen = stop
+	go func() {
+		env.genDone <- demogen.Run(genCtx, w, demogen.RunOptions{Rate: float64(o.rate), Shards: o.shards, Seed: seed + 1})
+	}()
+	return env, nil
+}
+
+func (e *demoEnv) close() error {
+	if e.stopGen != nil {
+		e.stopGen()
+		<-e.genDone
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return e.srv.Shutdown(ctx)
+}
+
+func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demogen.SDKWriter {
+	client := sls.CreateNormalInterface(endpoint, key.ID, key.Secret, key.SecurityToken)
+	client.SetHTTPClient(slsd.NewHTTPClient(endpoint))
+	return demogen.NewSDKWriter(client, project, logstore)
+}
+
+func runDemo(cmd *cobra.Command, s streams, o demoOptions) error {
+	ctx := cmd.Context()
+	from, err := consumer.ParseStartFrom(o.from)
+	if err != nil {
+		return usageError(fmt.Errorf("--from: %w", err))
+	}
+	env, err := startDemo(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+
+	cfg := consumer.Config{
+		Endpoint:    env.srv.Endpoint(),
+		Project:     env.project,
+		Logstore:    env.store,
+		Credentials: consumer.Credentials{AccessKeyID: env.key.ID, AccessKeySecret: env.key.Secret},
+		Query:       o.query,
+		From:        from,
+		LogFile:     consumer.DefaultLogFile(os.Getenv, homeDir()),
+	}
+	sess, err := consumer.NewSession(cfg)
+	if err != nil {
+		return err
+	}
+	if o.output != "" || !isTerminal(s.out) {
+		w, err := newRecordWriter(s.out, orDefault(o.output, "jsonl"), "")
+		if err != nil {
+			return usageError(err)
+		}
+		return runPlain(ctx, sess, w, s.err, plainLimits{max: o.max})
+	}
+	set, err := resolveSettings(cmd, os.Getenv)
+	if err != nil {
+		return err
+	}
+	set.Endpoint, set.Project, set.Logstore, set.Query = env.srv.Endpoint(), env.project, env.store, o.query
+	return runTUI(ctx, sess, set, os.Getenv)
+}
+
+func homeDir() string {
+	h, _ := os.UserHomeDir()
+	return h
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slstail/slstail/consumer"
+)
+
+func testRecord() consumer.Record {
+	return consumer.Record{
+		Shard:  3,
+		Time:   time.Unix(1764000000, 0),
+		Topic:  "cdn",
+		Source: "10.0.0.7",
+		Tags:   []consumer.Field{{Key: "__hostname__", Value: "edge-1"}},
+		Fields: []consumer.Field{
+			{Key: "status", Value: "502"},
+			{Key: "uri", Value: "/a b?x=\"1\""},
+			{Key: "evil", Value: "\x1b]52;c;AAAA\x07\x1b[2J"},
+			{Key: "bad", Value: "\xff"},
+		},
+	}
+}
+
+func TestJSONLWriterKeepsOrderAndIsValidJSON(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := newRecordWriter(&buf, "jsonl", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := testRecord()
+	if err := w.Write(&r); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	line := buf.String()
+	want := `{"__time__":1764000000,"__shard__":3,"__topic__":"cdn","__source__":"10.0.0.7","__tag__:__hostname__":"edge-1","status":"502","uri":"/a b?x=\"1\"","evil":"\u001b]52;c;AAAA\u0007\u001b[2J","bad":"\ufffd"}` + "\n"
+	if line != want {
+		t.Fatalf("jsonl:\n got %s\nwant %s", line, want)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("not valid JSON: %v", err)
+	}
+	if strings.ContainsRune(line, 0x1b) {
+		t.Fatal("raw ESC byte reached the output")
+	}
+}
+
+func TestRawWriterQuotesUnsafeValues(t *testing.T) {
+	var buf bytes.Buffer
+	w, _ := newRecordWriter(&buf, "raw", "")
+	r := testRecord()
+	_ = w.Write(&r)
+	_ = w.Flush()
+	got := buf.String()
+	want := `2025-11-24T16:00:00Z shard=3 status=502 uri="/a b?x=\"1\"" evil="\x1b]52;c;AAAA\a\x1b[2J" bad="\xff"` + "\n"
+	if got != want {
+		t.Fatalf("raw:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestTemplateWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := newRecordWriter(&buf, "", "{{.Shard}} {{.F.status}} {{index .F \"__tag__:__hostname__\"}} {{.F.missing}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := testRecord()
+	if err := w.Write(&r); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Flush()
+	if got, want := buf.String(), "3 502 edge-1 \n"; got != want {
+		t.Fatalf("template: got %q want %q", got, want)
+	}
+}
+
+func TestRecordWriterErrors(t *testing.T) {
+	for _, tc := range []struct{ format, tmpl, want string }{
+		{"xml", "", `unknown --output "xml"`},
+		{"template", "", "needs --template"},
+		{"", "{{.Shard", "--template"},
+	} {
+		_, err := newRecordWriter(&bytes.Buffer{}, tc.format, tc.tmpl)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("format %q template %q: err %v, want %q", tc.format, tc.tmpl, err, tc.want)
+		}
+	}
+}

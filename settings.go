@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/slstail/slstail/config"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/spl"
+)
+
+// resolveSettings merges flags, SLSTAIL_* environment, the config file's
+// profile and the defaults (in that order of precedence).
+func resolveSettings(cmd *cobra.Command, getenv func(string) string) (config.Settings, error) {
+	configPath, _ := cmd.Flags().GetString("config")
+	f, err := config.Open(configPath, getenv)
+	if err != nil {
+		return config.Settings{}, usageError(err)
+	}
+	flags := map[string]string{}
+	cmd.Flags().Visit(func(fl *pflag.Flag) { flags[fl.Name] = fl.Value.String() })
+	set, err := config.Resolve(f, flags, getenv)
+	if err != nil {
+		return set, usageError(err)
+	}
+	return set, nil
+}
+
+// sessionConfig turns settings and credentials into a consumer configuration,
+// checking everything that can be checked before any network traffic.
+func sessionConfig(set config.Settings, c *connFlags, logFile string, getenv func(string) string) (consumer.Config, error) {
+	var missing []string
+	for _, m := range []struct{ name, val string }{
+		{"--endpoint", set.Endpoint}, {"--project", set.Project}, {"--logstore", set.Logstore},
+	} {
+		if m.val == "" {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		return consumer.Config{}, usageError(fmt.Errorf("missing %s (flags, SLSTAIL_* environment, or a config profile; try `slstail demo` for a local stream)",
+			strings.Join(missing, ", ")))
+	}
+	from, err := consumer.ParseStartFrom(orDefault(set.From, config.DefaultFrom))
+	if err != nil {
+		return consumer.Config{}, usageError(set.Invalid("from", err))
+	}
+	if q := strings.TrimSpace(set.Query); q != "" {
+		if res := spl.Check(q); res.Err != nil {
+			return consumer.Config{}, usageError(fmt.Errorf("%s: %w", set.Sources["query"], queryError(q, res.Err)))
+		}
+	}
+	// A profile named in the config file must not beat keys the user exported
+	// in this shell: pass it on only when it came from a flag or the environment.
+	aliyunProfile := ""
+	if src, ok := set.Sources["aliyun_profile"]; ok && (src.Origin == config.OriginFlag || src.Origin == config.OriginEnv) {
+		aliyunProfile = set.AliyunProfile
+	} else if getenv("ALIBABA_CLOUD_ACCESS_KEY_ID") == "" && c.keyID == "" {
+		aliyunProfile = set.AliyunProfile
+	}
+	home, _ := os.UserHomeDir()
+	flagCreds := consumer.Credentials{AccessKeyID: c.keyID, AccessKeySecret: c.keySecret, SecurityToken: c.token}
+	provider, _, err := consumer.ResolveProvider(flagCreds, aliyunProfile, getenv, home)
+	if err != nil {
+		return consumer.Config{}, usageError(fmt.Errorf("credentials: %w", err))
+	}
+	if logFile == "" {
+		logFile = consumer.DefaultLogFile(getenv, home)
+	}
+	return consumer.Config{
+		Endpoint: set.Endpoint,
+		Project:  set.Project,
+		Logstore: set.Logstore,
+		Group:    set.Group,
+		Provider: provider,
+		Query:    set.Query,
+		From:     from,
+		LogFile:  logFile,
+	}, nil
+}
+
+// stateDir is $XDG_STATE_HOME/slstail (or ~/.local/state/slstail), created on
+// demand; history and the SDK's log live there.
+func stateDir(getenv func(string) string) (string, error) {
+	base := getenv("XDG_STATE_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("state dir: %w", err)
+		}
+		base = filepath.Join(home, ".local", "state")
+	}
+	dir := filepath.Join(base, "slstail")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("state dir: %w", err)
+	}
+	return dir, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

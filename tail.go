@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/slstail/slstail/consumer"
+)
+
+// connFlags are the connection flags shared by tail and lag.
+type connFlags struct {
+	endpoint, project, logstore, query, group, from, profile string
+	aliyunProfile, keyID, keySecret, token                   string
+}
+
+func (c *connFlags) register(f *pflag.FlagSet, withQuery bool) {
+	f.StringVar(&c.endpoint, "endpoint", "", "SLS endpoint, e.g. cn-hangzhou.log.aliyuncs.com (env SLSTAIL_ENDPOINT)")
+	f.StringVar(&c.project, "project", "", "SLS project (env SLSTAIL_PROJECT)")
+	f.StringVar(&c.logstore, "logstore", "", "logstore (env SLSTAIL_LOGSTORE)")
+	f.StringVar(&c.group, "group", "", "consumer group to join (default: an ephemeral group, deleted on exit) (env SLSTAIL_GROUP)")
+	f.StringVar(&c.profile, "profile", "", "slstail config profile (env SLSTAIL_PROFILE)")
+	f.StringVar(&c.aliyunProfile, "aliyun-profile", "", "profile in ~/.aliyun/config.json to take credentials from (env ALIBABA_CLOUD_PROFILE)")
+	f.StringVar(&c.keyID, "access-key-id", "", "access key ID (prefer env ALIBABA_CLOUD_ACCESS_KEY_ID)")
+	f.StringVar(&c.keySecret, "access-key-secret", "", "access key secret (prefer env ALIBABA_CLOUD_ACCESS_KEY_SECRET: flags show in ps)")
+	f.StringVar(&c.token, "security-token", "", "STS security token (prefer env ALIBABA_CLOUD_SECURITY_TOKEN)")
+	if withQuery {
+		f.StringVarP(&c.query, "query", "q", "", "SPL query evaluated server-side, e.g. '* | where cast(status as bigint) >= 500' (env SLSTAIL_QUERY)")
+		f.StringVar(&c.from, "from", "", "where to start: end, begin, checkpoint, RFC3339 time, or -15m (env SLSTAIL_FROM; default end)")
+	}
+}
+
+type tailOptions struct {
+	conn     connFlags
+	output   string
+	template string
+	until    string
+	max      int64
+	theme    string
+	buffer   int
+	logFile  string
+}
+
+func newTailCmd(s streams) *cobra.Command {
+	o := &tailOptions{}
+	cmd := &cobra.Command{
+		Use:   "tail",
+		Short: "Tail a logstore (the default command)",
+		Long: `tail joins a consumer group on a logstore and shows its logs live: the TUI on a
+terminal, JSON lines when stdout is a pipe or with --output.`,
+		Example: `  slstail tail --project web --logstore nginx --query '* | where status = ''502'''
+  slstail tail --profile prod --from -15m --until -5m --output jsonl | jq -r .uri
+  slstail tail --profile prod --output template --template '{{.Time}} {{.F.status}} {{.F.uri}}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runTail(cmd, s, o) },
+	}
+	f := cmd.Flags()
+	o.conn.register(f, true)
+	f.StringVarP(&o.output, "output", "o", "", "plain output: jsonl, raw, or template (default: the TUI on a terminal, jsonl otherwise)")
+	f.StringVar(&o.template, "template", "", "Go template for each log: {{.Time}} {{.Shard}} {{.Topic}} {{.Source}} {{.F.field}}")
+	f.StringVar(&o.until, "until", "", "stop at logs after this time (RFC3339 or -5m) once caught up")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit)")
+	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast (env SLSTAIL_THEME)")
+	f.IntVar(&o.buffer, "buffer-lines", 0, "TUI lines kept in memory (default 100000)")
+	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.log)")
+	return cmd
+}
+
+func runTail(cmd *cobra.Command, s streams, o *tailOptions) error {
+	set, err := resolveSettings(cmd, os.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := sessionConfig(set, &o.conn, o.logFile, os.Getenv)
+	if err != nil {
+		return err
+	}
+	sess, err := consumer.NewSession(cfg)
+	if err != nil {
+		return usageError(err)
+	}
+	plain := o.output != "" || o.template != "" || !isTerminal(s.out)
+	if !plain {
+		return runTUI(cmd.Context(), sess, set, os.Getenv)
+	}
+	format := o.output
+	if format == "" {
+		format = "jsonl"
+	}
+	w, err := newRecordWriter(s.out, format, o.template)
+	if err != nil {
+		return usageError(err)
+	}
+	var until time.Time
+	if o.until != "" {
+		u, err := consumer.ParseStartFrom(o.until)
+		if err != nil || (u.Kind != consumer.PosTime && u.Kind != consumer.PosAgo) {
+			return usageError(fmt.Errorf("--until %q: want an RFC3339 time or a duration ago like -5m", o.until))
+		}
+		until = u.Time
+		if u.Kind == consumer.PosAgo {
+			until = time.Now().Add(-u.Ago)
+		}
+	}
+	return runPlain(cmd.Context(), sess, w, s.err, plainLimits{max: o.max, until: until})
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// session is what the plain tail needs of a consumer.Session.
+type session interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	Batches() <-chan consumer.Batch
+	Events() <-chan consumer.Event
+	Status() consumer.Status
+}
+
+type plainLimits struct {
+	max   int64
+	until time.Time
+}
+
+// runPlain writes delivered logs until ctx ends, --max or --until is reached,
+// or the reader goes away (SIGPIPE), then stops the session so that the
+// checkpoints of what was delivered are flushed.
+func runPlain(ctx context.Context, sess session, w recordWriter, errw io.Writer, lim plainLimits) (err error) {
+	// With SIGPIPE caught, a write to a closed pipe returns EPIPE instead of
+	// killing the process, so `| head` still flushes checkpoints.
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
+
+	if err := sess.Start(ctx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if serr := sess.Stop(stopCtx); serr != nil && err == nil {
+			err = fmt.Errorf("stop (checkpoints may not be flushed): %w", serr)
+		}
+	}()
+
+	var (
+		written int64
+		tick    = time.NewTicker(time.Second)
+	)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return flushOrEPIPE(w.Flush())
+		case <-pipe:
+			return nil
+		case ev := <-sess.Events():
+			if ev.Kind != consumer.EventInfo && ev.Kind != consumer.EventRestarted {
+				fmt.Fprintf(errw, "slstail: %s\n", ev.Msg)
+			}
+		case <-tick.C:
+			if !lim.until.IsZero() && caughtUpPast(sess.Status(), lim.until) {
+				return flushOrEPIPE(w.Flush())
+			}
+			if err := w.Flush(); err != nil {
+				return flushOrEPIPE(err)
+			}
+		case b := <-sess.Batches():
+			for i := range b.Records {
+				r := &b.Records[i]
+				if !lim.until.IsZero() && r.Time.After(lim.until) {
+					continue
+				}
+				if err := w.Write(r); err != nil {
+					return flushOrEPIPE(err)
+				}
+				written++
+				if lim.max > 0 && written >= lim.max {
+					return flushOrEPIPE(w.Flush())
+				}
+			}
+		}
+	}
+}
+
+// caughtUpPast reports whether every held shard has been read up to its end
+// and the wall clock is past until, so no log at or before until can arrive.
+func caughtUpPast(st consumer.Status, until time.Time) bool {
+	if time.Now().Before(until) {
+		return false
+	}
+	held := 0
+	for _, sh := range st.Shards {
+		if !sh.Held {
+			continue
+		}
+		held++
+		if sh.State != consumer.ShardIdle {
+			return false
+		}
+	}
+	return held > 0
+}
+
+// flushOrEPIPE treats a reader that went away as a normal end.
+func flushOrEPIPE(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	return err
+}

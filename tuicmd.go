@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/slstail/slstail/config"
+	"github.com/slstail/slstail/keymap"
+	"github.com/slstail/slstail/themes"
+	"github.com/slstail/slstail/tui"
+)
+
+// runTUI opens the full-screen UI on src with the resolved settings; tui.Run
+// starts the source itself so that the screen shows "connecting" at once.
+func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv func(string) string) error {
+	theme, err := themes.ByName(orDefault(set.Theme, config.DefaultTheme))
+	if err != nil {
+		return usageError(set.Invalid("theme", err))
+	}
+	km, err := keymap.Override(keymap.Default(), set.Keys)
+	if err != nil {
+		return usageError(set.Invalid("keys", err))
+	}
+	opts := tui.Options{
+		Endpoint:  set.Endpoint,
+		Project:   set.Project,
+		Logstore:  set.Logstore,
+		Group:     set.Group,
+		Query:     set.Query,
+		Theme:     theme,
+		Keys:      &km,
+		BufferCap: set.BufferLines,
+	}
+	if dir, err := stateDir(getenv); err == nil {
+		opts.HistoryFile = filepath.Join(dir, "history")
+	}
+	return tui.Run(ctx, src, opts)
+}
