@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -107,8 +108,8 @@ func tick(d time.Duration, done <-chan struct{}) tea.Cmd {
 	}
 }
 
-func startCmd(ctx context.Context, src Source) tea.Cmd {
-	return func() tea.Msg { return startedMsg{err: src.Start(ctx)} }
+func startCmd(ctx context.Context, lc *lifecycle, src Source) tea.Cmd {
+	return func() tea.Msg { return startedMsg{err: lc.start(ctx, src)} }
 }
 
 // restartCmd runs Restart off the UI goroutine: the session checks the query
@@ -125,22 +126,65 @@ func restartCmd(ctx context.Context, src Source, q applyQueryMsg) tea.Cmd {
 	}
 }
 
-// stopper calls Source.Stop once, whoever asks first (the quit key, or Run
-// after the program ended some other way), and lets the others wait for it.
-type stopper struct {
-	once sync.Once
-	err  error
+// errStoppedBeforeStart is what start reports when the user quit before the
+// start command ran: the source is never started, so nothing is left running.
+var errStoppedBeforeStart = errors.New("stopped before start")
+
+// lifecycle orders the source's Start and Stop, which run in separate
+// commands: Stop is called once, whoever asks first (the quit key, or Run
+// after the program ended some other way), never before a Start in flight
+// has returned, and a Start asked for after Stop never happens. Without it a
+// quick quit could stop the source and then start it, leaving the consumer
+// running with nobody to stop it.
+type lifecycle struct {
+	mu      sync.Mutex // held for the whole of Start and Stop
+	stopped bool
+	stopErr error
+
+	// Guarded by cmu, not mu, so that stop can cancel a Start that holds mu.
+	cmu         sync.Mutex
+	stopping    bool
+	cancelStart context.CancelFunc
 }
 
-func (s *stopper) stop(ctx context.Context, src Source, timeout time.Duration) error {
-	s.once.Do(func() {
+func (lc *lifecycle) start(ctx context.Context, src Source) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lc.cmu.Lock()
+	stopping := lc.stopping
+	lc.cancelStart = cancel
+	lc.cmu.Unlock()
+	if stopping {
+		return errStoppedBeforeStart
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.stopped {
+		return errStoppedBeforeStart
+	}
+	return src.Start(ctx)
+}
+
+func (lc *lifecycle) stop(ctx context.Context, src Source, timeout time.Duration) error {
+	// Quitting while the connection is still being made must not wait for it.
+	lc.cmu.Lock()
+	lc.stopping = true
+	if lc.cancelStart != nil {
+		lc.cancelStart()
+	}
+	lc.cmu.Unlock()
+
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if !lc.stopped {
+		lc.stopped = true
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
-		s.err = src.Stop(ctx)
-	})
-	return s.err
+		lc.stopErr = src.Stop(ctx)
+	}
+	return lc.stopErr
 }
 
-func stopCmd(ctx context.Context, s *stopper, src Source, timeout time.Duration) tea.Cmd {
-	return func() tea.Msg { return stoppedMsg{err: s.stop(ctx, src, timeout)} }
+func stopCmd(ctx context.Context, lc *lifecycle, src Source, timeout time.Duration) tea.Cmd {
+	return func() tea.Msg { return stoppedMsg{err: lc.stop(ctx, src, timeout)} }
 }

@@ -23,6 +23,8 @@ type fakeSource struct {
 	restartErr error
 	starts     int
 	stops      int
+	calls      []string // "start" and "stop", in the order they happened
+	startGate  chan struct{} // if set, Start waits for it or for ctx
 }
 
 func newFake() *fakeSource {
@@ -36,10 +38,18 @@ func newFake() *fakeSource {
 	}
 }
 
-func (f *fakeSource) Start(context.Context) error {
+func (f *fakeSource) Start(ctx context.Context) error {
+	if f.startGate != nil {
+		select {
+		case <-f.startGate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.starts++
+	f.calls = append(f.calls, "start")
 	return nil
 }
 
@@ -60,6 +70,7 @@ func (f *fakeSource) Stop(context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stops++
+	f.calls = append(f.calls, "stop")
 	return nil
 }
 

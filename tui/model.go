@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,7 @@ type Model struct {
 	theme *themes.Theme
 	ctx   context.Context
 	done  chan struct{}
-	stop  *stopper
+	life  *lifecycle
 
 	store  *store
 	fmtr   *formatter
@@ -102,7 +103,7 @@ func New(src Source, opts Options) *Model {
 		theme: &th,
 		ctx:   context.Background(),
 		done:  make(chan struct{}),
-		stop:  &stopper{},
+		life:  &lifecycle{},
 		store: newStore(opts.BufferCap),
 		fmtr:  newFormatter(opts.Location),
 		tail:  newLogView(-1),
@@ -139,7 +140,7 @@ func (m *Model) Init() tea.Cmd {
 		loadHistory(m.hist.path),
 	}
 	if !m.started {
-		cmds = append(cmds, startCmd(m.ctx, m.src))
+		cmds = append(cmds, startCmd(m.ctx, m.life, m.src))
 	}
 	return tea.Batch(cmds...)
 }
@@ -171,6 +172,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onEvent(msg.ev)
 		return m, receiveEvents(m.src.Events(), m.done)
 	case startedMsg:
+		if m.quitting || errors.Is(msg.err, errStoppedBeforeStart) {
+			return m, nil // the user quit while it was starting: not a failure
+		}
 		if msg.err != nil {
 			m.fatal = msg.err
 			m.setNotice(noticeError, "start: "+msg.err.Error()+" · q quits")
@@ -182,7 +186,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case restartedMsg:
 		return m, m.onRestarted(msg)
 	case stoppedMsg:
-		// Run reports msg.err: it asks the same stopper.
+		// Run reports msg.err: it asks the same lifecycle.
 		return m, tea.Quit
 	case historyLoadedMsg:
 		if msg.err != nil {
@@ -354,7 +358,7 @@ func (m *Model) quit() tea.Cmd {
 	if !m.started {
 		return tea.Quit
 	}
-	return stopCmd(m.ctx, m.stop, m.src, m.opts.StopTimeout)
+	return stopCmd(m.ctx, m.life, m.src, m.opts.StopTimeout)
 }
 
 func (m *Model) closeDone() {

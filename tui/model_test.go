@@ -772,16 +772,49 @@ func TestQuitStopsTheSource(t *testing.T) {
 	}
 }
 
+// The quit key can arrive before the start command has run: whichever
+// order the scheduler picks, the source is stopped once and never started
+// after it was stopped.
 func TestRunStopsSourceOnQuitKey(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		f := newFake()
+		opts := testOptions()
+		opts.Started = false
+		err := Run(context.Background(), f, opts, tea.WithInput(strings.NewReader("q")), tea.WithOutput(io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.mu.Lock()
+		calls := strings.Join(f.calls, ",")
+		f.mu.Unlock()
+		if calls != "stop" && calls != "start,stop" {
+			t.Fatalf("run %d: calls %q, want stop once and no start after it", i, calls)
+		}
+	}
+}
+
+// Quitting while the connection is still being made cancels the start
+// instead of waiting for it.
+func TestQuitDuringSlowStartCancelsIt(t *testing.T) {
 	f := newFake()
+	f.startGate = make(chan struct{}) // never opened: Start returns only when cancelled
 	opts := testOptions()
 	opts.Started = false
-	err := Run(context.Background(), f, opts, tea.WithInput(strings.NewReader("q")), tea.WithOutput(io.Discard))
-	if err != nil {
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() { errc <- Run(context.Background(), f, opts, tea.WithInput(pr), tea.WithOutput(io.Discard)) }()
+	time.Sleep(50 * time.Millisecond) // let the start command begin waiting
+	if _, err := pw.Write([]byte("q")); err != nil {
 		t.Fatal(err)
 	}
-	if f.starts != 1 || f.stops != 1 {
-		t.Errorf("starts %d stops %d, want 1 1", f.starts, f.stops)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if got := strings.Join(f.calls, ","); got != "stop" {
+		t.Errorf("calls %q, want only stop (the start was cancelled)", got)
 	}
 }
 

@@ -29,7 +29,7 @@ func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramO
 	m.closeDone()
 	// The quit key already stopped the source; this waits for that, or
 	// stops it when the program ended another way.
-	if stopErr := m.stop.stop(ctx, src, m.opts.StopTimeout); stopErr != nil {
+	if stopErr := m.life.stop(ctx, src, m.opts.StopTimeout); stopErr != nil {
 		err = errors.Join(err, fmt.Errorf("stop session: %w", stopErr))
 	}
 	if m.fatal != nil && !errors.Is(err, m.fatal) {
