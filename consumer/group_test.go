@@ -10,6 +10,9 @@ import (
 )
 
 func TestSessionNamedGroupSplitsShardsAndFailsOver(t *testing.T) {
+	if raceEnabled {
+		t.Skip("needs several shards; see race_test.go")
+	}
 	e := newEnv(t)
 	cfgA := e.config()
 	cfgA.Group, cfgA.Consumer = "oncall", "a"
@@ -119,7 +122,7 @@ func TestDescribeGroup(t *testing.T) {
 				return false
 			}
 		}
-		return len(shards) == 4
+		return len(shards) == testShards
 	})
 	for _, sh := range shards {
 		if sh.EndTime.IsZero() || sh.CheckpointTime.IsZero() || sh.UpdatedAt.IsZero() || sh.Held {
@@ -150,7 +153,7 @@ func TestSessionNamedGroupRestartContinues(t *testing.T) {
 	c.waitTotal(t, 200)
 	time.Sleep(300 * time.Millisecond)
 	c.check(t, 0, 200)
-	if st := s.Status(); st.Group != "oncall" || st.Held != 4 {
+	if st := s.Status(); st.Group != "oncall" || st.Held != testShards {
 		t.Errorf("after restarts: group %q held %d", st.Group, st.Held)
 	}
 }

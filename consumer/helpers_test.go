@@ -68,12 +68,12 @@ type testEnv struct {
 	close  func() // stops the server; also run when the test ends
 }
 
-// newEnv starts slsd with a 4-shard logstore and an SDK client to write to
+// newEnv starts slsd with a testShards-shard logstore and an SDK client to write to
 // it; everything stops when the test ends.
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
 	c := &clock{}
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{testKey, stsKey}, Project: testProject, Logstore: testLogstore, Shards: 4, Now: c.now})
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{testKey, stsKey}, Project: testProject, Logstore: testLogstore, Shards: testShards, Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestSessionDeliversEveryLogInShardOrder(t *testing.T) {
 	// The status counts a batch just after the receiver took it.
 	waitFor(t, "status to count 2000", func() bool { return s.Status().Delivered == 2000 })
 	st := s.Status()
-	if st.Held != 4 || st.Conn != ConnConnected {
+	if st.Held != testShards || st.Conn != ConnConnected {
 		t.Errorf("status: held %d delivered %d conn %v", st.Held, st.Delivered, st.Conn)
 	}
 	var sum int64
@@ -401,9 +401,9 @@ func TestSessionPausedReceiverHoldsOnePullPerShard(t *testing.T) {
 		}
 		return n
 	}
-	waitFor(t, "every shard's first pull", func() bool { return pulled() >= 4*1000 })
+	waitFor(t, "every shard's first pull", func() bool { return pulled() >= testShards*1000 })
 	time.Sleep(time.Second) // time for more pulls, if there were any
-	if got := pulled(); got != 4*1000 {
+	if got := pulled(); got != testShards*1000 {
 		t.Fatalf("pulled %d log groups while paused, want exactly one pull (1000) per shard", got)
 	}
 	c := collect(s, false)

@@ -1,0 +1,8 @@
+//go:build !race
+
+package consumer
+
+const (
+	raceEnabled = false
+	testShards  = 4
+)
