@@ -49,7 +49,7 @@ and a noisy bot), and tails it through the same consumer path as real SLS.`,
 	f.Int64Var(&o.max, "max", 0, "with --output: stop after this many logs")
 	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
 	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written before the tail starts, so that `from` has something to show")
-	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast")
+	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	return cmd
 }
 

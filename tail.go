@@ -69,7 +69,7 @@ terminal, JSON lines when stdout is a pipe or with --output.`,
 	f.StringVar(&o.template, "template", "", "Go template for each log: {{.Time}} {{.Shard}} {{.Topic}} {{.Source}} {{.F.field}}")
 	f.StringVar(&o.until, "until", "", "stop at logs after this time (RFC3339 or -5m) once caught up")
 	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit)")
-	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast (env SLSTAIL_THEME)")
+	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	f.IntVar(&o.buffer, "buffer-lines", 0, "TUI lines kept in memory (default 100000)")
 	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.log)")
 	return cmd

@@ -10,14 +10,13 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/slstail/slstail/themes"
 )
 
-// themes are the theme names the file, --theme and SLSTAIL_THEME accept.
-// "auto" picks dark or light from the terminal's background. Read only.
-var themes = []string{"auto", "dark", "light", "high-contrast"}
-
-// Themes returns the theme names slstail accepts, "auto" first.
-func Themes() []string { return slices.Clone(themes) }
+// Themes returns the theme names the file, --theme and SLSTAIL_THEME accept;
+// "auto" picks dark or light from the terminal's background.
+func Themes() []string { return themes.Names() }
 
 // Built-in defaults, for settings no flag, variable or file sets.
 const (
@@ -291,10 +290,11 @@ func isSecretName(k string) bool {
 }
 
 func checkTheme(s string) error {
-	if slices.Contains(themes, s) {
+	names := themes.Names()
+	if slices.Contains(names, s) {
 		return nil
 	}
-	return fmt.Errorf("unknown theme %q%s; themes: %s", s, didYouMean(s, themes), strings.Join(themes, ", "))
+	return fmt.Errorf("unknown theme %q%s; themes: %s", s, didYouMean(s, names), strings.Join(names, ", "))
 }
 
 func checkBufferLines(n int64) error {

@@ -109,7 +109,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			"unknown theme",
 			"[profiles.p]\ntheme = \"drak\"\n",
-			`config ` + cfgPath + `:2: profiles.p.theme: unknown theme "drak" (did you mean "dark"?); themes: auto, dark, light, high-contrast`,
+			`config ` + cfgPath + `:2: profiles.p.theme: unknown theme "drak" (did you mean "dark"?); themes: auto, dark, high-contrast, light, mono`,
 		},
 		{
 			"profile that is not a table",

@@ -248,7 +248,7 @@ func TestResolveChecksFlagsAndEnv(t *testing.T) {
 		env   func(string) string
 		want  string
 	}{
-		{map[string]string{"theme": "solarized"}, env(), `flag --theme: unknown theme "solarized"; themes: auto, dark, light, high-contrast`},
+		{map[string]string{"theme": "solarized"}, env(), `flag --theme: unknown theme "solarized"; themes: auto, dark, high-contrast, light, mono`},
 		{nil, env("SLSTAIL_THEME", "lihgt"), `env SLSTAIL_THEME: unknown theme "lihgt" (did you mean "light"?)`},
 		{map[string]string{"buffer-lines": "many"}, env(), `flag --buffer-lines: "many" is not a whole number of lines`},
 		{nil, env("SLSTAIL_BUFFER_LINES", "0"), `env SLSTAIL_BUFFER_LINES: 0 is out of range`},
