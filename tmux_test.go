@@ -1,0 +1,263 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTmuxDemo drives the built binary's demo in a real terminal, as a user
+// would: lines stream tagged by shard, a query edit filters them, an invalid
+// query shows a positioned error while the stream goes on, the lag view
+// opens, and q quits cleanly. SLSTAIL_BIN names a prebuilt binary (CI passes
+// the goreleaser snapshot); otherwise the test builds one.
+func TestTmuxDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	bin := os.Getenv("SLSTAIL_BIN")
+	dir := t.TempDir()
+	if bin == "" {
+		bin = filepath.Join(dir, "slstail")
+		build := exec.Command("go", "build", "-o", bin, ".")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+	}
+	tm := startTmux(t, dir, bin, "demo", "--theme", "mono", "--seed", "7", "--backfill", "5s", "--rate", "300")
+
+	// 1. Shard-tagged lines stream.
+	logLine := regexp.MustCompile(`^[ ▌]\d\d:\d\d:\d\d\.\d{3} s(\d+) `)
+	shards := map[string]bool{} // over time: one pull fills the screen with one shard's run
+	tm.waitFor("connected, with lines from several shards", func(s screen) bool {
+		for _, l := range s.logLines() {
+			if m := logLine.FindStringSubmatch(l); m != nil {
+				shards[m[1]] = true
+			}
+		}
+		return strings.Contains(s.header(), "● connected") && len(shards) >= 2
+	})
+
+	// 2. Edit the query to a filter; after the marker, only matching lines.
+	const filter = `* | where host = 'api.example-shop.com' | project host, status, uri`
+	tm.send("e")
+	tm.keys("C-u")
+	tm.send(filter)
+	tm.waitFor("the editor to accept the query", func(s screen) bool { return strings.Contains(s.text, "✓ valid") })
+	tm.keys("Enter")
+	tm.waitFor("the start-position prompt", func(s screen) bool { return strings.Contains(s.text, "start from:") })
+	tm.keys("Enter") // continue
+	matching := regexp.MustCompile(`^[ ▌]\d\d:\d\d:\d\d\.\d{3} s\d+ host=api\.example-shop\.com status=\d{3} uri=\S+\s*$`)
+	var after []string
+	tm.waitFor("ten lines of the new query", func(s screen) bool {
+		var found bool
+		after, found = s.linesAfterMarker()
+		if !found {
+			// The marker may scroll past between two captures; once no line
+			// of the old query (which has every field) is left, all are new.
+			for _, l := range after {
+				if strings.Contains(l, "client_ip=") {
+					return false
+				}
+			}
+		}
+		return len(after) >= 10
+	})
+	for _, l := range after {
+		if !matching.MatchString(l) {
+			t.Errorf("line after the query change does not match the filter:\n%s\nscreen:\n%s", l, tm.last.text)
+		}
+	}
+
+	// 3. An invalid query: a positioned error, and the stream keeps running.
+	tm.send("e")
+	tm.keys("C-u")
+	tm.send("* | where cast(status as bigin) > 1")
+	errScreen := tm.waitFor("the positioned error", func(s screen) bool {
+		return strings.Contains(s.text, "1:26: unknown type 'bigin' in cast")
+	})
+	tm.keys("Enter") // must not apply
+	before := errScreen.bufferedLines()
+	tm.waitFor("more lines buffered while the error is shown", func(s screen) bool {
+		return strings.Contains(s.text, "1:26:") && s.bufferedLines() > before
+	})
+	if strings.Contains(tm.last.text, "start from:") {
+		t.Errorf("enter on an invalid query asked where to start:\n%s", tm.last.text)
+	}
+	tm.keys("Escape")
+	time.Sleep(300 * time.Millisecond) // an escape followed at once by a key reads as alt+key
+	if s := tm.capture(); !strings.Contains(s.splBar(), filter) {
+		t.Errorf("after esc the SPL bar should show the running query %q, got %q", filter, s.splBar())
+	}
+
+	// 4. The lag view, one row per shard.
+	tm.send("L")
+	lagRow := regexp.MustCompile(`^[ ▌]\s+\d+ \S+\s+(pulling|idle|starting)\s`)
+	tm.waitFor("the lag view with 4 shard rows", func(s screen) bool {
+		if !strings.Contains(s.text, "SHARD HELD BY") {
+			return false
+		}
+		n := 0
+		for _, l := range s.lines {
+			if lagRow.MatchString(l) {
+				n++
+			}
+		}
+		return n == 4
+	})
+
+	// 5. Quit: checkpoints flushed, group deleted, exit status 0.
+	tm.send("q")
+	if code := tm.waitExit(); code != 0 {
+		t.Fatalf("slstail demo exited %d; last screen:\n%s", code, tm.last.text)
+	}
+}
+
+// tmuxRun is one program in a detached tmux session on a private socket.
+type tmuxRun struct {
+	t        *testing.T
+	socket   string
+	exitFile string
+	last     screen
+}
+
+func startTmux(t *testing.T, dir, bin string, args ...string) *tmuxRun {
+	t.Helper()
+	tm := &tmuxRun{t: t, socket: "slstail-test-" + strconv.Itoa(os.Getpid()), exitFile: filepath.Join(dir, "exit")}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + a + "'"
+	}
+	script := fmt.Sprintf("XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s NO_COLOR=1 %s %s 2>%s; echo $? > %s",
+		filepath.Join(dir, "state"), filepath.Join(dir, "config"), bin, strings.Join(quoted, " "),
+		filepath.Join(dir, "stderr"), tm.exitFile)
+	tm.tmux("new-session", "-d", "-s", "main", "-x", "160", "-y", "40", "sh", "-c", script)
+	t.Cleanup(func() {
+		exec.Command("tmux", "-L", tm.socket, "kill-server").Run()
+	})
+	return tm
+}
+
+func (tm *tmuxRun) tmux(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// send types text literally; keys sends tmux key names (Enter, Escape, C-u).
+func (tm *tmuxRun) send(text string) { tm.tmux("send-keys", "-t", "main", "-l", text) }
+func (tm *tmuxRun) keys(k ...string) { tm.tmux(append([]string{"send-keys", "-t", "main"}, k...)...) }
+
+func (tm *tmuxRun) capture() screen {
+	tm.t.Helper()
+	tm.last = newScreen(tm.tmux("capture-pane", "-p", "-t", "main"))
+	return tm.last
+}
+
+// waitFor polls the screen until cond holds. The deadline is generous: it
+// bounds a broken run, it does not measure speed.
+func (tm *tmuxRun) waitFor(what string, cond func(screen) bool) screen {
+	tm.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := os.Stat(tm.exitFile); err == nil {
+			b, _ := os.ReadFile(filepath.Join(filepath.Dir(tm.exitFile), "stderr"))
+			tm.t.Fatalf("waiting for %s: slstail exited; stderr:\n%s", what, b)
+		}
+		s := tm.capture()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s.text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (tm *tmuxRun) waitExit() int {
+	tm.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(tm.exitFile); err == nil && len(b) > 0 {
+			code, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				tm.t.Fatalf("exit file: %q", b)
+			}
+			return code
+		}
+		tm.capture()
+		time.Sleep(200 * time.Millisecond)
+	}
+	tm.t.Fatalf("slstail did not exit; screen:\n%s", tm.last.text)
+	return -1
+}
+
+// screen is one capture of the pane, read with the layout tui/doc.go fixes:
+// header, log area, SPL bar (one or two rows), status line.
+type screen struct {
+	text  string
+	lines []string
+}
+
+func newScreen(text string) screen {
+	return screen{text: text, lines: strings.Split(strings.TrimRight(text, "\n"), "\n")}
+}
+
+func (s screen) header() string { return s.lines[0] }
+
+// splRow is the SPL bar's row, or 0 while the UI has not drawn yet.
+func (s screen) splRow() int {
+	for i := len(s.lines) - 1; i > 0; i-- {
+		if strings.HasPrefix(s.lines[i], "SPL ›") {
+			return i
+		}
+	}
+	return 0
+}
+
+func (s screen) splBar() string { return s.lines[s.splRow()] }
+
+func (s screen) logLines() []string {
+	if r := s.splRow(); r > 0 {
+		return s.lines[1:r]
+	}
+	return nil
+}
+
+// linesAfterMarker returns the log lines below the last query-change marker
+// and whether the marker is on screen; without it, every log line (which
+// are all the new query's once the marker has scrolled off).
+func (s screen) linesAfterMarker() ([]string, bool) {
+	logs := s.logLines()
+	for i := len(logs) - 1; i >= 0; i-- {
+		if strings.Contains(logs[i], "── query:") {
+			return logs[i+1:], true
+		}
+	}
+	return logs, false
+}
+
+var bufferedRe = regexp.MustCompile(`lines ([\d,]+)/`)
+
+// bufferedLines reads "lines N/CAP" from the status line.
+func (s screen) bufferedLines() int {
+	m := bufferedRe.FindStringSubmatch(s.lines[len(s.lines)-1])
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	return n
+}
