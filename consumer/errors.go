@@ -20,6 +20,7 @@ type Error struct {
 	Code      string    // SLS error code, e.g. "SignatureNotMatch"
 	Message   string    // SLS message, signatures removed
 	Key       string    // for EventAuth: "AccessKeyId", "AccessKeySecret", "SecurityToken" or "" (a permission problem)
+	KeyID     string    // for EventAuth: the AccessKeyId that was used (not a secret), so the user knows which credential failed
 	RequestID string
 	Err       error // the underlying network error, if any
 }
@@ -32,15 +33,19 @@ func (e *Error) Error() string {
 	}
 	switch e.Kind {
 	case EventAuth:
+		id := "the AccessKeyId"
+		if e.KeyID != "" {
+			id = "AccessKeyId " + e.KeyID
+		}
 		switch e.Key {
 		case "AccessKeyId":
-			b.WriteString("SLS does not accept the AccessKeyId (unknown or disabled key)")
+			b.WriteString("SLS does not accept " + id + " (unknown or disabled key)")
 		case "AccessKeySecret":
-			b.WriteString("the AccessKeySecret does not match the AccessKeyId (signature rejected)")
+			b.WriteString("the AccessKeySecret does not match " + id + " (signature rejected)")
 		case "SecurityToken":
-			b.WriteString("the SecurityToken is invalid or has expired")
+			b.WriteString("the SecurityToken for " + id + " is invalid or has expired")
 		default:
-			b.WriteString("the key is not allowed to do this (check its RAM policy)")
+			b.WriteString(id + " is not allowed to do this (check its RAM policy)")
 		}
 	case EventNotFound:
 		b.WriteString("not found")
@@ -98,6 +103,33 @@ func classify(op string, status int, code, msg, requestID string) *Error {
 		e.Kind = EventNotFound
 	}
 	return e
+}
+
+// classifyErr classifies an error returned by an SDK call made with the
+// session's credentials, naming the AccessKeyId when they were refused.
+func (s *Session) classifyErr(op string, err error) error {
+	err = classifyErr(op, err)
+	var e *Error
+	if errors.As(err, &e) && e.Kind == EventAuth && e.KeyID == "" {
+		if c, cerr := s.provider.GetCredentials(); cerr == nil {
+			e.KeyID = c.AccessKeyID
+		}
+	}
+	return err
+}
+
+// keyIDFromAuth reads the AccessKeyId from a request's Authorization header:
+// "LOG <id>:<signature>" (v1) or "SLS4-HMAC-SHA256 Credential=<id>/..." (v4).
+func keyIDFromAuth(h string) string {
+	if rest, ok := strings.CutPrefix(h, "LOG "); ok {
+		id, _, _ := strings.Cut(rest, ":")
+		return id
+	}
+	if _, rest, ok := strings.Cut(h, "Credential="); ok {
+		id, _, _ := strings.Cut(rest, "/")
+		return id
+	}
+	return ""
 }
 
 // classifyErr classifies an error returned by an SDK call.

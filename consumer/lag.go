@@ -76,7 +76,7 @@ func (s *Session) checkpoints(ctx context.Context, group string) (map[int]*sls.C
 		cps, err = s.ops.GetCheckpoint(s.cfg.Project, s.cfg.Logstore, group)
 		return err
 	}); err != nil {
-		return nil, classifyErr("GetCheckpoint "+group, err)
+		return nil, s.classifyErr("GetCheckpoint "+group, err)
 	}
 	out := make(map[int]*sls.ConsumerGroupCheckPoint, len(cps))
 	for _, cp := range cps {
@@ -100,7 +100,7 @@ func (s *Session) measure(ctx context.Context, id int, cp *sls.ConsumerGroupChec
 			return err
 		})
 		if err != nil {
-			return t, classifyErr(fmt.Sprintf("GetCursorTime shard %d", id), err)
+			return t, s.classifyErr(fmt.Sprintf("GetCursorTime shard %d", id), err)
 		}
 		times[key] = t
 		return t, nil
@@ -122,7 +122,7 @@ func (s *Session) measure(ctx context.Context, id int, cp *sls.ConsumerGroupChec
 		end, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, "end")
 		return err
 	}); err != nil {
-		return l, classifyErr(fmt.Sprintf("GetCursor shard %d", id), err)
+		return l, s.classifyErr(fmt.Sprintf("GetCursor shard %d", id), err)
 	}
 	endT, err := cursorTime(end)
 	if err != nil {

@@ -186,6 +186,9 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		_ = json.Unmarshal(body, &env)
 		e := classify(req.op, resp.StatusCode, env.Code, env.Message, resp.Header.Get("x-log-requestid"))
+		if e.Kind == EventAuth {
+			e.KeyID = keyIDFromAuth(r.Header.Get("Authorization"))
+		}
 		if req.query && resp.StatusCode == http.StatusBadRequest && e.Kind == EventInfo &&
 			!strings.EqualFold(env.Code, "InvalidCursor") {
 			e.Kind = EventQuery

@@ -209,3 +209,25 @@ func TestEventSinkSuppressesRepeatsAndNeverBlocks(t *testing.T) {
 	s.close()
 	s.emit(EventInfo, "after close", nil) // must not panic
 }
+
+func TestKeyIDFromAuth(t *testing.T) {
+	for h, want := range map[string]string{
+		"LOG LTAI5tAbc:c2lnbmF0dXJl=": "LTAI5tAbc",
+		"SLS4-HMAC-SHA256 Credential=LTAI5tAbc/20261201/cn-hangzhou/sls/aliyun_v4_request,Signature=abc": "LTAI5tAbc",
+		"":             "",
+		"Bearer token": "",
+	} {
+		if got := keyIDFromAuth(h); got != want {
+			t.Errorf("keyIDFromAuth(%q) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+func TestAuthErrorNamesTheKeyID(t *testing.T) {
+	e := classify("ListShards", 401, "SignatureNotMatch", "Signature c2ln not match", "req-1")
+	e.KeyID = "LTAI5tAbc"
+	want := "ListShards: the AccessKeySecret does not match AccessKeyId LTAI5tAbc (signature rejected) [SignatureNotMatch, HTTP 401]: Signature not match"
+	if got := e.Error(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -364,7 +364,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 			return s.ops.CreateConsumerGroup(s.cfg.Project, s.cfg.Logstore, sls.ConsumerGroup{
 				ConsumerGroupName: group, Timeout: s.groupTimeout()})
 		}); err != nil {
-			return classifyErr("CreateConsumerGroup "+group, err)
+			return s.classifyErr("CreateConsumerGroup "+group, err)
 		}
 		if cursors == nil {
 			var err error
@@ -390,7 +390,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 			if s.ephemeral {
 				s.deleteGroup(group)
 			}
-			return classifyErr(fmt.Sprintf("UpdateCheckpoint shard %d", id), err)
+			return s.classifyErr(fmt.Sprintf("UpdateCheckpoint shard %d", id), err)
 		}
 	}
 	s.gen++
@@ -461,7 +461,7 @@ func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]s
 		groups, err = s.ops.ListConsumerGroup(s.cfg.Project, s.cfg.Logstore)
 		return err
 	}); err != nil {
-		return nil, classifyErr("ListConsumerGroup", err)
+		return nil, s.classifyErr("ListConsumerGroup", err)
 	}
 	s.namedTimeout, s.namedInOrder = s.groupTimeout(), false
 	exists := false
@@ -477,7 +477,7 @@ func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]s
 		}); err != nil {
 			var se *sls.Error
 			if !errors.As(err, &se) || se.Code != "ConsumerGroupAlreadyExist" {
-				return nil, classifyErr("CreateConsumerGroup "+s.cfg.Group, err)
+				return nil, s.classifyErr("CreateConsumerGroup "+s.cfg.Group, err)
 			}
 		}
 	}
@@ -541,7 +541,7 @@ func (s *Session) stopRun(ctx context.Context, r *run) map[int]string {
 // holds no shards from anyone and SLS expires its consumers.
 func (s *Session) deleteGroup(group string) {
 	if err := s.ops.DeleteConsumerGroup(s.cfg.Project, s.cfg.Logstore, group); err != nil {
-		s.events.emitErr(classifyErr("DeleteConsumerGroup "+group, err))
+		s.events.emitErr(s.classifyErr("DeleteConsumerGroup "+group, err))
 	}
 }
 
@@ -565,7 +565,7 @@ func (s *Session) checkQuery(ctx context.Context, query string) error {
 		cursor, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, shard, "end")
 		return err
 	}); err != nil {
-		return classifyErr(fmt.Sprintf("GetCursor shard %d", shard), err)
+		return s.classifyErr(fmt.Sprintf("GetCursor shard %d", shard), err)
 	}
 	err := s.call(ctx, func() error {
 		_, _, err := s.ops.PullLogsWithQuery(&sls.PullLogRequest{Project: s.cfg.Project, Logstore: s.cfg.Logstore,
@@ -573,7 +573,7 @@ func (s *Session) checkQuery(ctx context.Context, query string) error {
 		return err
 	})
 	if err != nil {
-		e := classifyErr("query probe (PullLogs)", err)
+		e := s.classifyErr("query probe (PullLogs)", err)
 		var ce *Error
 		if errors.As(e, &ce) && ce.Kind == EventInfo && ce.Status == http.StatusBadRequest {
 			ce.Kind = EventQuery
@@ -599,7 +599,7 @@ func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string
 			c, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
 			return err
 		}); err != nil {
-			return nil, classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
+			return nil, s.classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
 		}
 		out[id] = c
 	}
@@ -612,7 +612,7 @@ func (s *Session) listShards(ctx context.Context) ([]int, error) {
 		shards, err = s.ops.ListShards(s.cfg.Project, s.cfg.Logstore)
 		return err
 	}); err != nil {
-		return nil, classifyErr("ListShards", err)
+		return nil, s.classifyErr("ListShards", err)
 	}
 	ids := make([]int, 0, len(shards))
 	for _, sh := range shards {

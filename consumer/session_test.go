@@ -227,8 +227,8 @@ func TestSessionBadCredentials(t *testing.T) {
 			if strings.Contains(msg, tc.cred.AccessKeySecret) {
 				t.Errorf("error text reveals the secret: %s", msg)
 			}
-			if !strings.Contains(msg, tc.key) || !strings.Contains(msg, tc.code) {
-				t.Errorf("error text %q does not name the key and the code", msg)
+			if !strings.Contains(msg, tc.key) || !strings.Contains(msg, tc.code) || !strings.Contains(msg, tc.cred.AccessKeyID) {
+				t.Errorf("error text %q does not name the key, its AccessKeyId and the code", msg)
 			}
 			if st := s.Status(); st.Conn != ConnFailed {
 				t.Errorf("conn = %v after auth failure", st.Conn)
