@@ -23,7 +23,7 @@ type fakeSource struct {
 	restartErr error
 	starts     int
 	stops      int
-	calls      []string // "start" and "stop", in the order they happened
+	calls      []string      // "start" and "stop", in the order they happened
 	startGate  chan struct{} // if set, Start waits for it or for ctx
 }
 
