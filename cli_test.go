@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -288,5 +290,68 @@ query = "* | where status = '500'"
 	}
 	if got := set.Sources["project"].String(); got != "env SLSTAIL_PROJECT" {
 		t.Errorf("project source %q", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that serve's goroutine writes while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serve prints an endpoint and keys that the unmodified SDK can use, and
+// shuts down cleanly when its context ends (as on SIGINT).
+func TestServePrintsWorkingEndpointAndStopsOnSignal(t *testing.T) {
+	cleanEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--shards", "3", "--access-key-id", "LTAIserve",
+			"--access-key-secret", "serve-secret-0123456789"}, streams{in: strings.NewReader(""), out: &out, err: &errb})
+	}()
+	endpointRe := regexp.MustCompile(`slsd listening on (127\.0\.0\.1:\d+)`)
+	var endpoint string
+	for deadline := time.Now().Add(30 * time.Second); endpoint == ""; time.Sleep(20 * time.Millisecond) {
+		if m := endpointRe.FindStringSubmatch(out.String()); m != nil {
+			endpoint = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no endpoint printed; stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+		}
+	}
+	for _, want := range []string{"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIserve", "--project demo --logstore access", "HTTP_PROXY=http://" + endpoint} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("serve output lacks %q:\n%s", want, out.String())
+		}
+	}
+	c := sls.CreateNormalInterface(endpoint, "LTAIserve", "serve-secret-0123456789", "")
+	c.SetHTTPClient(slsd.NewHTTPClient(endpoint))
+	shards, err := c.ListShards("demo", "access")
+	if err != nil || len(shards) != 3 {
+		t.Fatalf("ListShards through the printed endpoint: %d shards, %v", len(shards), err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(errb.String(), "slsd stopped") {
+			t.Errorf("exit %d, stderr:\n%s", code, errb.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
 	}
 }

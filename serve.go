@@ -102,24 +102,25 @@ Other SLS SDK programs: endpoint %[1]s with HTTP_PROXY=http://%[1]s
 Stop with Ctrl+C.
 `, srv.Endpoint(), o.project, o.logstore, o.shards, key.ID, key.Secret)
 
-	genDone := make(chan error, 1)
-	genCtx, stopGen := context.WithCancel(ctx)
+	// Serve until interrupted; with --generate, also until the generator
+	// fails (it returns only on error or when ctx ends).
+	var genErr error
 	if o.generate > 0 {
+		genCtx, stopGen := context.WithCancel(ctx)
+		genDone := make(chan error, 1)
 		go func() {
 			genDone <- generate(genCtx, srv.Endpoint(), key, o.project, o.logstore, o.generate, o.shards)
 		}()
+		select {
+		case <-ctx.Done():
+			stopGen()
+			genErr = <-genDone
+		case genErr = <-genDone:
+			stopGen()
+		}
 	} else {
-		genDone <- nil
+		<-ctx.Done()
 	}
-
-	var genErr error
-	select {
-	case <-ctx.Done():
-	case genErr = <-genDone:
-		genDone <- genErr
-	}
-	stopGen()
-	genErr = <-genDone
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
