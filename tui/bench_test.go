@@ -257,6 +257,17 @@ func keyLatency(b *testing.B, every time.Duration) {
 		}
 	}()
 	time.Sleep(300 * time.Millisecond) // let the stream fill the screen
+	measureKeys(b, p, prog)
+	close(done)
+	prog.Quit()
+	m.closeDone()
+	wg.Wait()
+}
+
+// measureKeys times b.N human-paced j/k presses sent to a running program
+// wrapped by p, and reports their latency percentiles and the logs/s the UI
+// took meanwhile.
+func measureKeys(b *testing.B, p *probe, prog *tea.Program) {
 	var lats []time.Duration
 	start := time.Now()
 	startRecs := p.records.Load()
@@ -269,10 +280,6 @@ func keyLatency(b *testing.B, every time.Duration) {
 	}
 	b.StopTimer()
 	elapsed := time.Since(start)
-	close(done)
-	prog.Quit()
-	m.closeDone()
-	wg.Wait()
 	slices.Sort(lats)
 	b.ReportMetric(float64(lats[len(lats)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lats[len(lats)*99/100].Microseconds())/1000, "p99-ms")
