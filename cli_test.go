@@ -17,6 +17,7 @@ import (
 	sls "github.com/aliyun/aliyun-log-go-sdk"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/slsd"
 )
 
@@ -79,9 +80,15 @@ func cliServer(t *testing.T, n int) *slsd.Server {
 // stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	return runCLIContext(ctx, args...)
+}
+
+// runCLIContext is runCLI under ctx, which ends a command the way SIGINT
+// does (and like SIGINT, with exit code 0 for a tail).
+func runCLIContext(ctx context.Context, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
 	code := run(ctx, args, streams{in: strings.NewReader(""), out: &out, err: &errb})
 	return code, out.String(), errb.String()
 }
@@ -353,5 +360,82 @@ func TestServePrintsWorkingEndpointAndStopsOnSignal(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop after its context ended")
+	}
+}
+
+func TestCaughtUpPast(t *testing.T) {
+	until := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	after, before := until.Add(time.Minute), until.Add(-time.Minute)
+	busy := func(end time.Time, lag time.Duration) consumer.ShardStatus {
+		return consumer.ShardStatus{Held: true, State: consumer.ShardPulling, EndTime: end, Lag: lag}
+	}
+	for _, tc := range []struct {
+		name   string
+		now    time.Time
+		shards []consumer.ShardStatus
+		want   bool
+	}{
+		{"before until", before, []consumer.ShardStatus{{Held: true, State: consumer.ShardIdle}}, false},
+		{"all idle", after, []consumer.ShardStatus{{Held: true, State: consumer.ShardIdle}, {Held: true, State: consumer.ShardIdle}}, true},
+		{"busy, read past until", after, []consumer.ShardStatus{busy(after, 30*time.Second)}, true},
+		{"busy, still behind until", after, []consumer.ShardStatus{busy(after, 2*time.Minute)}, false},
+		{"busy, lag not polled yet", after, []consumer.ShardStatus{{Held: true, State: consumer.ShardPulling}}, false},
+		{"one of two behind", after, []consumer.ShardStatus{busy(after, 0), busy(after, 5*time.Minute)}, false},
+		{"shards not ours are ignored", after, []consumer.ShardStatus{busy(after, 0), {Held: false, State: consumer.ShardPulling}}, true},
+		{"no shard held yet", after, []consumer.ShardStatus{{Held: false}}, false},
+	} {
+		if got := caughtUpPast(consumer.Status{Shards: tc.shards}, until, tc.now); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// --until ends a tail of a logstore that is being written all the time: no
+// shard is ever idle, so reading past the time is what stops it.
+func TestUntilStopsOnABusyLogstore(t *testing.T) {
+	cleanEnv(t)
+	srv := cliServer(t, 100)
+	w := sls.CreateNormalInterface(srv.Endpoint(), cliKey.ID, cliKey.Secret, "")
+	w.SetHTTPClient(slsd.NewHTTPClient(srv.Endpoint()))
+	stop := make(chan struct{})
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for i := 0; ; i++ {
+			lg := &sls.LogGroup{Logs: []*sls.Log{{Time: proto.Uint32(uint32(time.Now().Unix())),
+				Contents: []*sls.LogContent{{Key: proto.String("live"), Value: proto.String(strconv.Itoa(i))}}}}}
+			for sh := 0; sh < 4; sh++ {
+				w.PutLogs("demo", "access", lg) // spread by the server over the shards
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	defer func() { close(stop); <-writerDone }()
+	until := time.Now().Add(time.Second).UTC()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, out, errOut := runCLIContext(ctx, append([]string{"tail"}, connArgs(srv, "--from", "begin", "--until", until.Format(time.RFC3339Nano))...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the tail ran until the test's deadline: --until never stopped it")
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 100 {
+		t.Fatalf("got %d lines, want at least the 100 written before --until", len(lines))
+	}
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		if ts := time.Unix(int64(m["__time__"].(float64)), 0); ts.After(until) {
+			t.Errorf("log at %v is after --until %v", ts, until)
+		}
 	}
 }

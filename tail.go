@@ -170,7 +170,7 @@ func runPlain(ctx context.Context, sess session, w recordWriter, errw io.Writer,
 				fmt.Fprintf(errw, "slstail: %s\n", ev.Msg)
 			}
 		case <-tick.C:
-			if !lim.until.IsZero() && caughtUpPast(sess.Status(), lim.until) {
+			if !lim.until.IsZero() && caughtUpPast(sess.Status(), lim.until, time.Now()) {
 				return flushOrEPIPE(w.Flush())
 			}
 			if err := w.Flush(); err != nil {
@@ -194,10 +194,14 @@ func runPlain(ctx context.Context, sess session, w recordWriter, errw io.Writer,
 	}
 }
 
-// caughtUpPast reports whether every held shard has been read up to its end
-// and the wall clock is past until, so no log at or before until can arrive.
-func caughtUpPast(st consumer.Status, until time.Time) bool {
-	if time.Now().Before(until) {
+// caughtUpPast reports whether every held shard has been read past until,
+// so that no log received by then can still arrive: its delivered position
+// (EndTime - Lag, a receive time, which grows in shard order) is at or after
+// until, or it is idle (read to its end) with the wall clock past until. A
+// busy shard is never idle, so the position is what ends a tail of a live
+// logstore.
+func caughtUpPast(st consumer.Status, until, now time.Time) bool {
+	if now.Before(until) {
 		return false
 	}
 	held := 0
@@ -206,7 +210,8 @@ func caughtUpPast(st consumer.Status, until time.Time) bool {
 			continue
 		}
 		held++
-		if sh.State != consumer.ShardIdle {
+		readPast := !sh.EndTime.IsZero() && !sh.EndTime.Add(-sh.Lag).Before(until)
+		if !readPast && sh.State != consumer.ShardIdle {
 			return false
 		}
 	}
