@@ -185,12 +185,14 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 			b.SetEnabled(false)
 			continue
 		}
-		for _, k := range keys {
+		typed := make([]string, len(keys))
+		for i, k := range keys {
 			if k == "" {
 				return km, fmt.Errorf("keys: action %q: empty key name", name)
 			}
+			typed[i] = keyName(k)
 		}
-		*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), b.Help().Desc))
+		*b = key.NewBinding(key.WithKeys(typed...), key.WithHelp(helpKeys(typed), b.Help().Desc))
 	}
 	if err := checkConflicts(&out); err != nil {
 		return km, err
@@ -198,12 +200,28 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 	return out, nil
 }
 
+// keyName turns a key as a user writes it into the name Bubble Tea gives
+// the key press: the space bar arrives as " " (also after "alt+"), so
+// "space" in a config file would otherwise never match.
+func keyName(k string) string {
+	switch {
+	case k == "space":
+		return " "
+	case k == "alt+space":
+		return "alt+ "
+	}
+	return k
+}
+
 // helpKeys renders keys for the help line: "space" for " ", joined by "/".
 func helpKeys(keys []string) string {
 	shown := make([]string, len(keys))
 	for i, k := range keys {
-		if k == " " {
+		switch k {
+		case " ":
 			k = "space"
+		case "alt+ ":
+			k = "alt+space"
 		}
 		shown[i] = k
 	}

@@ -106,3 +106,21 @@ func TestOverrideErrors(t *testing.T) {
 		t.Errorf("editor rebinding: %v", err)
 	}
 }
+
+// The space bar arrives as " ": a config file that says "space" must still
+// bind it, alone or after alt, and the help must still say "space".
+func TestOverrideWithSpace(t *testing.T) {
+	km, err := Override(Default(), map[string][]string{"pause": {"space", "p"}, "wrap": {"alt+space"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("space"), km.Pause) || !key.Matches(press("p"), km.Pause) {
+		t.Errorf("pause = %v, want it to match the space bar and p", km.Pause.Keys())
+	}
+	if !key.Matches(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}, Alt: true}, km.Wrap) {
+		t.Errorf("follow = %q, want it to match alt+space", km.Wrap.Keys())
+	}
+	if got := km.Pause.Help().Key; got != "space/p" {
+		t.Errorf("help key %q, want space/p", got)
+	}
+}
