@@ -258,6 +258,14 @@ func TestConfigFileErrorNamesFileLineAndKey(t *testing.T) {
 	if code != exitUsage || !strings.Contains(errOut, path+":3") || !strings.Contains(errOut, "thme") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
+
+	// A key override that collides is found before any connection, by any
+	// command, at its own line.
+	os.WriteFile(path, []byte("[profiles.prod]\nendpoint = \"x\"\n\n[profiles.prod.keys]\ncopy = \"q\"\n"), 0o600)
+	code, _, errOut = runCLI(t, "lag", "--config", path, "--profile", "prod", "--group", "g")
+	if code != exitUsage || !strings.Contains(errOut, path+":5: profiles.prod.keys.copy: \"q\" is bound to both \"quit\" and \"copy\"") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
 }
 
 // Flags beat SLSTAIL_* variables, which beat the profile, which beats the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/slstail/slstail/config"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
 )
 
@@ -28,7 +30,23 @@ func resolveSettings(cmd *cobra.Command, getenv func(string) string) (config.Set
 	if err != nil {
 		return set, usageError(err)
 	}
+	// Key overrides matter only to the TUI, but a config file with an error
+	// is reported whatever the command, at the line that has it.
+	if _, err := keyMap(set); err != nil {
+		return set, err
+	}
 	return set, nil
+}
+
+// keyMap is the default key map with the settings' overrides applied; an
+// error names the config file, line and key of the override at fault.
+func keyMap(set config.Settings) (keymap.KeyMap, error) {
+	km, err := keymap.Override(keymap.Default(), set.Keys)
+	var ke *keymap.Error
+	if errors.As(err, &ke) {
+		return km, usageError(set.Invalid("keys."+ke.Action, err))
+	}
+	return km, err
 }
 
 // sessionConfig turns settings and credentials into a consumer configuration,

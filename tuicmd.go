@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"github.com/slstail/slstail/config"
-	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 	"github.com/slstail/slstail/tui"
 )
@@ -17,9 +16,9 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 	if err != nil {
 		return usageError(set.Invalid("theme", err))
 	}
-	km, err := keymap.Override(keymap.Default(), set.Keys)
+	km, err := keyMap(set)
 	if err != nil {
-		return usageError(set.Invalid("keys", err))
+		return err
 	}
 	opts := tui.Options{
 		Endpoint:  set.Endpoint,

@@ -163,6 +163,9 @@ func Actions() []string {
 // its description and shows the new keys. An empty key list disables the
 // action. Unknown action names, empty key names and keys that would make two
 // actions of one context collide are errors; km is never partially changed.
+//
+// Errors are *Error, naming the overridden action at fault, so that a caller
+// can point at the line of the config file that set it.
 func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 	byName := make(map[string]action, len(actions))
 	for _, a := range actions {
@@ -177,7 +180,7 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 	for _, name := range names {
 		a, ok := byName[name]
 		if !ok {
-			return km, fmt.Errorf("keys: unknown action %q (known: %s)", name, strings.Join(Actions(), ", "))
+			return km, &Error{Action: name, Msg: fmt.Sprintf("unknown action %q (known: %s)", name, strings.Join(Actions(), ", "))}
 		}
 		keys := overrides[name]
 		b := a.get(&out)
@@ -188,17 +191,25 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 		typed := make([]string, len(keys))
 		for i, k := range keys {
 			if k == "" {
-				return km, fmt.Errorf("keys: action %q: empty key name", name)
+				return km, &Error{Action: name, Msg: fmt.Sprintf("action %q: empty key name", name)}
 			}
 			typed[i] = keyName(k)
 		}
 		*b = key.NewBinding(key.WithKeys(typed...), key.WithHelp(helpKeys(typed), b.Help().Desc))
 	}
-	if err := checkConflicts(&out); err != nil {
+	if err := checkConflicts(&out, overrides); err != nil {
 		return km, err
 	}
 	return out, nil
 }
+
+// Error is a key override that cannot be applied.
+type Error struct {
+	Action string // the overridden action at fault, as named in [keys]
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
 
 // keyName turns a key as a user writes it into the name Bubble Tea gives
 // the key press: the space bar arrives as " " (also after "alt+"), so
@@ -230,7 +241,8 @@ func helpKeys(keys []string) string {
 
 // checkConflicts reports a key bound to two enabled actions that can be live
 // at once: two of the same context, or a global one and any non-editor one.
-func checkConflicts(km *KeyMap) error {
+// The error names the action of the pair that overrides set.
+func checkConflicts(km *KeyMap, overrides map[string][]string) error {
 	type owner struct{ name, context string }
 	seen := map[string]owner{}
 	for _, a := range actions {
@@ -244,7 +256,11 @@ func checkConflicts(km *KeyMap) error {
 			}
 			prev, ok := seen[k]
 			if ok && clash(prev.context, a.context) && prev.name != a.name {
-				return fmt.Errorf("keys: %q is bound to both %q and %q", k, prev.name, a.name)
+				at := a.name
+				if _, ok := overrides[at]; !ok {
+					at = prev.name
+				}
+				return &Error{Action: at, Msg: fmt.Sprintf("%q is bound to both %q and %q", helpKeys([]string{k}), prev.name, a.name)}
 			}
 			if !ok || a.context == "global" {
 				seen[k] = owner{a.name, a.context}

@@ -1,6 +1,7 @@
 package keymap
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestDefaultMatches(t *testing.T) {
 			}
 		}
 	}
-	if err := checkConflicts(&km); err != nil {
+	if err := checkConflicts(&km, nil); err != nil {
 		t.Fatalf("default keymap has a conflict: %v", err)
 	}
 }
@@ -98,6 +99,10 @@ func TestOverrideErrors(t *testing.T) {
 			_, err := Override(Default(), tt.in)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to contain %s", err, tt.want)
+			}
+			var ke *Error
+			if !errors.As(err, &ke) || tt.in[ke.Action] == nil {
+				t.Errorf("err %v does not name an overridden action (%v)", err, tt.in)
 			}
 		})
 	}
