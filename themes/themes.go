@@ -114,7 +114,7 @@ func Names() []string {
 }
 
 var builders = map[string]func() Theme{
-	"auto":          Auto,
+	"auto":          Default, // the config's default is "auto": NO_COLOR must still mean mono
 	"dark":          Dark,
 	"light":         Light,
 	"high-contrast": HighContrast,

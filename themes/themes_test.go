@@ -76,3 +76,16 @@ func TestAdaptiveFollowsBackground(t *testing.T) {
 		t.Errorf("auto theme renders shard 0 the same on dark and light backgrounds: %q", dark)
 	}
 }
+
+// "auto" is what the config resolves an unset theme to: under NO_COLOR it
+// must be the mono design, not the adaptive one with its colours dropped.
+func TestAutoHonoursNoColor(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	if th, err := ByName("auto"); err != nil || th.Name != "mono" {
+		t.Errorf("ByName(auto) with NO_COLOR = %q, %v; want mono", th.Name, err)
+	}
+	t.Setenv("NO_COLOR", "")
+	if th, _ := ByName("auto"); th.Name != "auto" {
+		t.Errorf("ByName(auto) without NO_COLOR = %q; want auto", th.Name)
+	}
+}
