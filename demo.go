@@ -46,9 +46,9 @@ and a noisy bot), and tails it through the same consumer path as real SLS.`,
 	f.StringVarP(&o.query, "query", "q", "", "initial SPL query")
 	f.StringVar(&o.from, "from", "begin", "where to start: begin, end, -1m, ...")
 	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw")
-	f.Int64Var(&o.max, "max", 0, "with --output: stop after this many logs")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
 	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
-	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written before the tail starts, so that `from` has something to show")
+	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written before the tail starts, so that --from begin has something to show")
 	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	return cmd
 }
@@ -149,7 +149,7 @@ func runDemo(cmd *cobra.Command, s streams, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.output != "" || !isTerminal(s.out) {
+	if o.output != "" || o.max > 0 || !isTerminal(s.out) {
 		w, err := newRecordWriter(s.out, orDefault(o.output, "jsonl"), "")
 		if err != nil {
 			return usageError(err)

@@ -35,7 +35,7 @@ It is read-only: it never heartbeats, so it cannot take shards from the group.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runLag(cmd, s, o) },
 	}
 	f := cmd.Flags()
-	o.conn.register(f, false)
+	o.conn.register(f, false, "consumer group to describe (required; never joined)")
 	f.BoolVarP(&o.watch, "watch", "w", false, "refresh until interrupted")
 	f.DurationVar(&o.interval, "interval", 2*time.Second, "refresh interval with --watch")
 	f.StringVarP(&o.output, "output", "o", "table", "table or json")

@@ -25,6 +25,7 @@ Try it without an account:  slstail demo`
 	root.SilenceUsage = true
 	root.SilenceErrors = true
 	root.Version = versionString()
+	root.SetVersionTemplate("{{.Version}}\n") // versionString already starts with the name
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })

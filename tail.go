@@ -23,11 +23,12 @@ type connFlags struct {
 	aliyunProfile, keyID, keySecret, token                   string
 }
 
-func (c *connFlags) register(f *pflag.FlagSet, withQuery bool) {
+// register adds the flags to f; groupHelp describes --group for the command.
+func (c *connFlags) register(f *pflag.FlagSet, withQuery bool, groupHelp string) {
 	f.StringVar(&c.endpoint, "endpoint", "", "SLS endpoint, e.g. cn-hangzhou.log.aliyuncs.com (env SLSTAIL_ENDPOINT)")
 	f.StringVar(&c.project, "project", "", "SLS project (env SLSTAIL_PROJECT)")
 	f.StringVar(&c.logstore, "logstore", "", "logstore (env SLSTAIL_LOGSTORE)")
-	f.StringVar(&c.group, "group", "", "consumer group to join (default: an ephemeral group, deleted on exit) (env SLSTAIL_GROUP)")
+	f.StringVar(&c.group, "group", "", groupHelp+" (env SLSTAIL_GROUP)")
 	f.StringVar(&c.profile, "profile", "", "slstail config profile (env SLSTAIL_PROFILE)")
 	f.StringVar(&c.aliyunProfile, "aliyun-profile", "", "profile in ~/.aliyun/config.json to take credentials from (env ALIBABA_CLOUD_PROFILE)")
 	f.StringVar(&c.keyID, "access-key-id", "", "access key ID (prefer env ALIBABA_CLOUD_ACCESS_KEY_ID)")
@@ -57,18 +58,18 @@ func newTailCmd(s streams) *cobra.Command {
 		Short: "Tail a logstore (the default command)",
 		Long: `tail joins a consumer group on a logstore and shows its logs live: the TUI on a
 terminal, JSON lines when stdout is a pipe or with --output.`,
-		Example: `  slstail tail --project web --logstore nginx --query '* | where status = ''502'''
+		Example: `  slstail tail --project web --logstore nginx --query "* | where status = '502'"
   slstail tail --profile prod --from -15m --until -5m --output jsonl | jq -r .uri
   slstail tail --profile prod --output template --template '{{.Time}} {{.F.status}} {{.F.uri}}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runTail(cmd, s, o) },
 	}
 	f := cmd.Flags()
-	o.conn.register(f, true)
+	o.conn.register(f, true, "consumer group to join (default: an ephemeral group, deleted on exit)")
 	f.StringVarP(&o.output, "output", "o", "", "plain output: jsonl, raw, or template (default: the TUI on a terminal, jsonl otherwise)")
 	f.StringVar(&o.template, "template", "", "Go template for each log: {{.Time}} {{.Shard}} {{.Topic}} {{.Source}} {{.F.field}}")
-	f.StringVar(&o.until, "until", "", "stop at logs after this time (RFC3339 or -5m) once caught up")
-	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit)")
+	f.StringVar(&o.until, "until", "", "stop once every shard is read past this time (RFC3339 or -5m); implies plain output")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
 	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	f.IntVar(&o.buffer, "buffer-lines", 0, "TUI lines kept in memory (default 100000)")
 	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.log)")
@@ -88,7 +89,9 @@ func runTail(cmd *cobra.Command, s streams, o *tailOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	plain := o.output != "" || o.template != "" || !isTerminal(s.out)
+	// --max and --until end a run, which only plain output does: on a
+	// terminal they mean "print these logs and exit", as kcat -c does.
+	plain := o.output != "" || o.template != "" || o.max > 0 || o.until != "" || !isTerminal(s.out)
 	if !plain {
 		return runTUI(cmd.Context(), sess, set, os.Getenv)
 	}
