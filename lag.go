@@ -106,8 +106,10 @@ func printLag(w io.Writer, format, group string, shards []consumer.ShardStatus, 
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
+	// The group line is outside the table, so that a long group name does
+	// not widen the SHARD column.
+	fmt.Fprintf(w, "GROUP %s\n", group)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "GROUP %s\t\t\t\t\t\n", group)
 	fmt.Fprintln(tw, "SHARD\tCONSUMER\tCHECKPOINT TIME\tEND TIME\tLAG\tCHECKPOINT UPDATED")
 	var total time.Duration
 	for _, sh := range shards {
@@ -123,8 +125,11 @@ func printLag(w io.Writer, format, group string, shards []consumer.ShardStatus, 
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", sh.Shard, owner, shortTime(sh.CheckpointTime, now),
 			shortTime(sh.EndTime, now), lag, ago(sh.UpdatedAt, now))
 	}
-	fmt.Fprintf(tw, "max lag %s\t\t\t\t\t\n", total.Round(time.Second))
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "max lag %s\n", total.Round(time.Second))
+	return err
 }
 
 func rfc3339(t time.Time) string {

@@ -119,7 +119,7 @@ func NewSession(cfg Config) (*Session, error) {
 		return nil, errors.New("logstore is empty")
 	}
 	if cfg.Group != "" && !groupNameRe.MatchString(cfg.Group) {
-		return nil, fmt.Errorf("consumer group %q: use 2-128 characters of a-z, 0-9, '-' and '_', starting and ending with a letter or digit", cfg.Group)
+		return nil, fmt.Errorf("consumer group %q: use 2-128 letters, digits, '-' and '_', starting and ending with a letter or digit", cfg.Group)
 	}
 	provider := cfg.Provider
 	if provider == nil {
