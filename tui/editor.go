@@ -253,7 +253,12 @@ func (e *editor) view() string {
 	if e.stage == stageEdit {
 		cursor = e.input.Position()
 	}
-	b.WriteString(highlightQuery(th, text, e.check, cursor, w-promptW))
+	if text == "" && !e.focused() {
+		// No query means every log: say so rather than show an empty bar.
+		b.WriteString(th.Dim.Render(truncateText("*  (every log · e to edit)", w-promptW)))
+	} else {
+		b.WriteString(highlightQuery(th, text, e.check, cursor, w-promptW))
+	}
 	if e.height() == 1 {
 		return b.String()
 	}
