@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-kit/kit/log"
 	"github.com/go-kit/kit/log/level"
-	"gopkg.in/natefinch/lumberjack.v2"
+	"github.com/DeRuina/timberjack"
 )
 
 // DefaultLogFile is where the SDK's own log goes by default:
@@ -31,7 +31,7 @@ func sdkLogger(path string) (log.Logger, io.Closer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, nil, fmt.Errorf("SDK log directory: %w", err)
 	}
-	w := &lumberjack.Logger{Filename: path, MaxSize: 10, MaxBackups: 3, Compress: true}
+	w := &timberjack.Logger{Filename: path, MaxSize: 10, MaxBackups: 3, Compress: true}
 	l := log.NewLogfmtLogger(log.NewSyncWriter(w))
 	l = level.NewFilter(l, level.AllowInfo())
 	l = log.With(l, "time", log.DefaultTimestampUTC)
