@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/DeRuina/timberjack"
 	"github.com/go-kit/kit/log"
 	"github.com/go-kit/kit/log/level"
-	"github.com/DeRuina/timberjack"
 )
 
 // DefaultLogFile is where the SDK's own log goes by default:
