@@ -60,6 +60,9 @@ func (e *testEnv) writeAccessLogs(groups, perGroup int) {
 // machines are shared).
 //
 //	go test -run '^$' -bench BenchmarkConsume -benchtime 5x ./consumer/
+//
+// BENCH_ONLY=bare or BENCH_ONLY=session runs one side alone, so that two CPU
+// profiles can be compared with pprof -diff_base.
 func BenchmarkConsume(b *testing.B) {
 	e := newEnv(b)
 	groups, perGroup := 16000, 25 // 400,000 logs, 4,000 groups per shard
@@ -74,10 +77,17 @@ func BenchmarkConsume(b *testing.B) {
 	var bare, session time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if i%2 == 0 {
+		switch only := os.Getenv("BENCH_ONLY"); {
+		case only == "bare": // one side alone, for a CPU profile of it
+			bare += consumeBare(b, e, cfg, total)
+			session = bare
+		case only == "session":
+			session += consumeSession(b, cfg, total)
+			bare = session
+		case i%2 == 0:
 			bare += consumeBare(b, e, cfg, total)
 			session += consumeSession(b, cfg, total)
-		} else {
+		default:
 			session += consumeSession(b, cfg, total)
 			bare += consumeBare(b, e, cfg, total)
 		}
