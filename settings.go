@@ -103,9 +103,13 @@ func sessionConfig(set config.Settings, c *connFlags, logFile string, getenv fun
 }
 
 // stateDir is $XDG_STATE_HOME/slstail (or ~/.local/state/slstail), created on
-// demand; history and the SDK's log live there.
+// demand; history and the SDK's log (consumer.DefaultLogFile, same rule) live
+// there.
 func stateDir(getenv func(string) string) (string, error) {
 	base := getenv("XDG_STATE_HOME")
+	if !filepath.IsAbs(base) { // the XDG spec: a relative path is to be ignored
+		base = ""
+	}
 	if base == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
