@@ -44,38 +44,15 @@ func newRecordWriter(w io.Writer, format, tmpl string) (recordWriter, error) {
 	return nil, fmt.Errorf("unknown --output %q: want jsonl, raw or template", format)
 }
 
-// jsonlWriter writes one JSON object a log, meta fields first and contents in
-// the log's own order (encoding/json would sort map keys).
+// jsonlWriter writes one JSON object a log (Record.AppendJSON).
 type jsonlWriter struct {
 	w   *bufio.Writer
 	buf []byte
 }
 
 func (j *jsonlWriter) Write(r *consumer.Record) error {
-	b := j.buf[:0]
-	b = append(b, `{"__time__":`...)
-	b = strconv.AppendInt(b, r.Time.Unix(), 10)
-	b = append(b, `,"__shard__":`...)
-	b = strconv.AppendInt(b, int64(r.Shard), 10)
-	b = append(b, `,"__topic__":`...)
-	b = appendJSONString(b, r.Topic)
-	b = append(b, `,"__source__":`...)
-	b = appendJSONString(b, r.Source)
-	for _, t := range r.Tags {
-		b = append(b, ',')
-		b = appendJSONString(b, "__tag__:"+t.Key)
-		b = append(b, ':')
-		b = appendJSONString(b, t.Value)
-	}
-	for _, f := range r.Fields {
-		b = append(b, ',')
-		b = appendJSONString(b, f.Key)
-		b = append(b, ':')
-		b = appendJSONString(b, f.Value)
-	}
-	b = append(b, '}', '\n')
-	j.buf = b
-	_, err := j.w.Write(b)
+	j.buf = append(r.AppendJSON(j.buf[:0]), '\n')
+	_, err := j.w.Write(j.buf)
 	return err
 }
 
@@ -154,40 +131,3 @@ func (tw *templateWriter) Write(r *consumer.Record) error {
 }
 
 func (tw *templateWriter) Flush() error { return tw.w.Flush() }
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD and
-// every control character is escaped, so the output is always valid JSON.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}

@@ -112,7 +112,7 @@ func prettyValue(v string) string {
 
 func (d *detail) update(msg tea.Msg, clip io.Writer) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, d.keys.Copy) {
-		return copyCmd(clip, string(appendRecordJSON(nil, &d.rec)))
+		return copyCmd(clip, string(d.rec.AppendJSON(nil)))
 	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)

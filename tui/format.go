@@ -178,44 +178,7 @@ func displayValue(v string) string {
 
 // jsonString is s as a JSON string literal, safe for the terminal.
 func jsonString(s string) string {
-	return textsafe.Sanitize(string(appendJSONString(nil, s)))
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string: invalid UTF-8 becomes U+FFFD
-// and every control character is escaped, so the output is valid JSON.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+	return textsafe.Sanitize(string(consumer.AppendJSONString(nil, s)))
 }
 
 // widths measures display columns with a fixed East-Asian setting, so that

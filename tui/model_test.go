@@ -548,7 +548,7 @@ func TestDetailCopiesWithOSC52(t *testing.T) {
 	t.Setenv("TMUX", "")
 	t.Setenv("TERM", "xterm")
 	do(t, m, send(m, press("y")...))
-	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString(appendRecordJSON(nil, &r)) + "\a"
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString(r.AppendJSON(nil)) + "\a"
 	if clip.String() != want {
 		t.Errorf("clipboard got %q, want %q", clip.String(), want)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -42,7 +41,7 @@ func writeJSONLines(path string, recs []consumer.Record) (int, error) {
 	w := bufio.NewWriterSize(f, 64<<10)
 	var buf []byte
 	for i := range recs {
-		buf = appendRecordJSON(buf[:0], &recs[i])
+		buf = recs[i].AppendJSON(buf[:0])
 		buf = append(buf, '\n')
 		if _, err := w.Write(buf); err != nil {
 			f.Close()
@@ -57,31 +56,4 @@ func writeJSONLines(path string, recs []consumer.Record) (int, error) {
 		return len(recs), fmt.Errorf("save buffer to %s: %w", path, err)
 	}
 	return len(recs), nil
-}
-
-// appendRecordJSON appends one log as a JSON object in the same shape as
-// slstail's --output jsonl: meta fields first, then contents in the log's
-// own order (encoding/json would sort map keys).
-func appendRecordJSON(b []byte, r *consumer.Record) []byte {
-	b = append(b, `{"__time__":`...)
-	b = strconv.AppendInt(b, r.Time.Unix(), 10)
-	b = append(b, `,"__shard__":`...)
-	b = strconv.AppendInt(b, int64(r.Shard), 10)
-	b = append(b, `,"__topic__":`...)
-	b = appendJSONString(b, r.Topic)
-	b = append(b, `,"__source__":`...)
-	b = appendJSONString(b, r.Source)
-	for _, t := range r.Tags {
-		b = append(b, ',')
-		b = appendJSONString(b, "__tag__:"+t.Key)
-		b = append(b, ':')
-		b = appendJSONString(b, t.Value)
-	}
-	for _, f := range r.Fields {
-		b = append(b, ',')
-		b = appendJSONString(b, f.Key)
-		b = append(b, ':')
-		b = appendJSONString(b, f.Value)
-	}
-	return append(b, '}')
 }
