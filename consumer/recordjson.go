@@ -36,8 +36,8 @@ func (r *Record) AppendJSON(b []byte) []byte {
 const hexDigits = "0123456789abcdef"
 
 // AppendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD
-// and every control character (DEL included) is escaped, so the output is
-// valid JSON and carries no raw terminal control byte.
+// and every control character (C0, DEL and C1) is escaped, so the output is
+// valid JSON and carries no raw terminal control character.
 func AppendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); {
@@ -61,9 +61,12 @@ func AppendJSONString(b []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			b = append(b, `\ufffd`...)
-		} else {
+		case r < 0xa0: // C1 controls: U+009B is CSI to some terminals
+			b = append(b, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+		default:
 			b = append(b, s[i:i+size]...)
 		}
 		i += size
