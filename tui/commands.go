@@ -159,7 +159,9 @@ func (lc *lifecycle) start(ctx context.Context, src Source) error {
 	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	if lc.stopped {
+	if lc.stopped || ctx.Err() != nil {
+		// Cancelled while waiting for mu: starting now would only fail and
+		// report a failure nobody asked about.
 		return errStoppedBeforeStart
 	}
 	return src.Start(ctx)
