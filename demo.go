@@ -48,7 +48,7 @@ and a noisy bot), and tails it through the same consumer path as real SLS.`,
 	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw")
 	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
 	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
-	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written before the tail starts, so that --from begin has something to show")
+	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written as a burst when the demo starts, so that --from begin has something to show")
 	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	return cmd
 }
@@ -90,32 +90,39 @@ func startDemo(ctx context.Context, o demoOptions) (*demoEnv, error) {
 		seed = uint64(time.Now().UnixNano())
 	}
 	w := newSDKWriter(srv.Endpoint(), env.key, demoProject, demoLogstore)
-	if o.backfill > 0 {
-		// A burst at ten times the rate, so that the tail opens on history.
-		bctx, cancel := context.WithTimeout(ctx, o.backfill/10+time.Second)
-		err := demogen.Run(bctx, w, demogen.RunOptions{Rate: float64(o.rate) * 10, Shards: o.shards, Seed: seed})
-		cancel()
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			env.close()
-			return nil, fmt.Errorf("demo backfill: %w", err)
-		}
-	}
 	genCtx, stop := context.WithCancel(ctx)
 	env.stopGen = stop
+	// The history is written by the same goroutine, ahead of the live
+	// stream, so that the UI opens at once and fills as it arrives.
 	go func() {
+		if o.backfill > 0 {
+			// A burst at ten times the rate.
+			bctx, cancel := context.WithTimeout(genCtx, o.backfill/10+time.Second)
+			err := demogen.Run(bctx, w, demogen.RunOptions{Rate: float64(o.rate) * 10, Shards: o.shards, Seed: seed})
+			cancel()
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) && genCtx.Err() == nil {
+				env.genDone <- fmt.Errorf("demo backfill: %w", err)
+				return
+			}
+		}
 		env.genDone <- demogen.Run(genCtx, w, demogen.RunOptions{Rate: float64(o.rate), Shards: o.shards, Seed: seed + 1})
 	}()
 	return env, nil
 }
 
+// close stops the generator and the server; it reports a generator that
+// failed on its own (the screen then shows the stream stopping, not why).
 func (e *demoEnv) close() error {
+	var genErr error
 	if e.stopGen != nil {
 		e.stopGen()
-		<-e.genDone
+		if err := <-e.genDone; err != nil && !errors.Is(err, context.Canceled) {
+			genErr = fmt.Errorf("demo generator: %w", err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return e.srv.Shutdown(ctx)
+	return errors.Join(genErr, e.srv.Shutdown(ctx))
 }
 
 func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demogen.SDKWriter {
@@ -124,7 +131,7 @@ func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demo
 	return demogen.NewSDKWriter(client, project, logstore)
 }
 
-func runDemo(cmd *cobra.Command, s streams, o demoOptions) error {
+func runDemo(cmd *cobra.Command, s streams, o demoOptions) (err error) {
 	ctx := cmd.Context()
 	from, err := consumer.ParseStartFrom(o.from)
 	if err != nil {
@@ -134,7 +141,7 @@ func runDemo(cmd *cobra.Command, s streams, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	defer env.close()
+	defer func() { err = errors.Join(err, env.close()) }()
 
 	cfg := consumer.Config{
 		Endpoint:    env.srv.Endpoint(),
