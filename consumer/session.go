@@ -216,8 +216,11 @@ func (s *Session) Status() Status { return s.track.snapshot() }
 func (s *Session) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state != 0 {
+	switch s.state {
+	case 1:
 		return errors.New("session already started")
+	case 2:
+		return errors.New("session stopped: a Session cannot be started again")
 	}
 	s.track.setConn(ConnConnecting)
 	logger, closer, err := sdkLogger(s.cfg.LogFile)

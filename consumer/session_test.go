@@ -457,3 +457,17 @@ func TestSessionServerRejectedQueryLeavesStreamRunning(t *testing.T) {
 	c.waitTotal(t, 80)
 	c.check(t, 0, 80)
 }
+
+func TestSessionRefusesStartAfterStop(t *testing.T) {
+	e := newEnv(t)
+	s, err := NewSession(e.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err == nil || !strings.Contains(err.Error(), "session stopped") {
+		t.Fatalf("Start after Stop = %v, want a refusal that says the session is stopped", err)
+	}
+}
