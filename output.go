@@ -2,10 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"text/template"
 	"time"
 	"unicode/utf8"
@@ -99,10 +99,14 @@ func appendRawValue(b []byte, s string) []byte {
 }
 
 // templateWriter renders --template once a log. The template sees the Record
-// (.Shard, .Time, .Topic, .Source) plus .F, a map of the fields by key.
+// (.Shard, .Time, .Topic, .Source) plus .F, a map of the fields by key. The
+// map and the output buffer are reused from log to log: the template runs
+// synchronously and keeps neither.
 type templateWriter struct {
-	w *bufio.Writer
-	t *template.Template
+	w   *bufio.Writer
+	t   *template.Template
+	f   map[string]string
+	buf bytes.Buffer
 }
 
 type templateData struct {
@@ -111,22 +115,24 @@ type templateData struct {
 }
 
 func (tw *templateWriter) Write(r *consumer.Record) error {
-	f := make(map[string]string, len(r.Fields)+len(r.Tags))
+	if tw.f == nil {
+		tw.f = make(map[string]string, len(r.Fields)+len(r.Tags))
+	}
+	clear(tw.f)
 	for _, t := range r.Tags {
-		f["__tag__:"+t.Key] = t.Value
+		tw.f["__tag__:"+t.Key] = t.Value
 	}
 	for _, kv := range r.Fields {
-		f[kv.Key] = kv.Value
+		tw.f[kv.Key] = kv.Value
 	}
-	var sb strings.Builder
-	if err := tw.t.Execute(&sb, templateData{Record: r, F: f}); err != nil {
+	tw.buf.Reset()
+	if err := tw.t.Execute(&tw.buf, templateData{Record: r, F: tw.f}); err != nil {
 		return usageError(fmt.Errorf("--template: %w", err))
 	}
-	out := sb.String()
-	if !strings.HasSuffix(out, "\n") {
-		out += "\n"
+	if b := tw.buf.Bytes(); len(b) == 0 || b[len(b)-1] != '\n' {
+		tw.buf.WriteByte('\n')
 	}
-	_, err := tw.w.WriteString(out)
+	_, err := tw.w.Write(tw.buf.Bytes())
 	return err
 }
 

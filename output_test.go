@@ -94,3 +94,25 @@ func TestRecordWriterErrors(t *testing.T) {
 		}
 	}
 }
+
+// The writer reuses its field map: a field of one log must not show in the
+// next log, which lacks it.
+func TestTemplateWriterDoesNotCarryFieldsOver(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := newRecordWriter(&buf, "", "{{.F.status}}|{{.F.only_first}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := consumer.Record{Fields: []consumer.Field{{Key: "status", Value: "200"}, {Key: "only_first", Value: "x"}}}
+	second := consumer.Record{Fields: []consumer.Field{{Key: "status", Value: "502"}}}
+	if err := w.Write(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(&second); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if got, want := buf.String(), "200|x\n502|\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
