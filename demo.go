@@ -152,11 +152,13 @@ func runDemo(cmd *cobra.Command, s streams, o demoOptions) (err error) {
 		From:        from,
 		LogFile:     consumer.DefaultLogFile(os.Getenv, homeDir()),
 	}
+	plain := o.output != "" || o.max > 0 || !isTerminal(s.out)
+	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return err
 	}
-	if o.output != "" || o.max > 0 || !isTerminal(s.out) {
+	if plain {
 		w, err := newRecordWriter(s.out, orDefault(o.output, "jsonl"), "")
 		if err != nil {
 			return usageError(err)

@@ -70,11 +70,11 @@ func (rw *rawWriter) Write(r *consumer.Record) error {
 	b = r.Time.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, " shard="...)
 	b = strconv.AppendInt(b, int64(r.Shard), 10)
-	for _, f := range r.Fields {
+	for k, v := range r.Fields() {
 		b = append(b, ' ')
-		b = appendRawValue(b, f.Key)
+		b = appendRawValue(b, k)
 		b = append(b, '=')
-		b = appendRawValue(b, f.Value)
+		b = appendRawValue(b, v)
 	}
 	b = append(b, '\n')
 	rw.buf = b
@@ -99,34 +99,40 @@ func appendRawValue(b []byte, s string) []byte {
 }
 
 // templateWriter renders --template once a log. The template sees the Record
-// (.Shard, .Time, .Topic, .Source) plus .F, a map of the fields by key. The
-// map and the output buffer are reused from log to log: the template runs
-// synchronously and keeps neither.
+// (.Shard, .Time, .Receive, .Topic, .Source, .Tags), .Fields, the fields as
+// a list of .Key and .Value, and .F, a map of the fields by key. The map,
+// the list and the output buffer are reused from log to log: the template
+// runs synchronously and keeps none of them.
 type templateWriter struct {
-	w   *bufio.Writer
-	t   *template.Template
-	f   map[string]string
-	buf bytes.Buffer
+	w      *bufio.Writer
+	t      *template.Template
+	f      map[string]string
+	fields []consumer.Field
+	buf    bytes.Buffer
 }
 
 type templateData struct {
 	*consumer.Record
-	F map[string]string
+	// Fields shadows Record.Fields (an iterator) with the list the README
+	// documents, so that {{range .Fields}}{{.Key}}{{end}} works.
+	Fields []consumer.Field
+	F      map[string]string
 }
 
 func (tw *templateWriter) Write(r *consumer.Record) error {
 	if tw.f == nil {
-		tw.f = make(map[string]string, len(r.Fields)+len(r.Tags))
+		tw.f = make(map[string]string, r.NumFields()+len(r.Tags()))
 	}
 	clear(tw.f)
-	for _, t := range r.Tags {
+	for _, t := range r.Tags() {
 		tw.f["__tag__:"+t.Key] = t.Value
 	}
-	for _, kv := range r.Fields {
-		tw.f[kv.Key] = kv.Value
+	tw.fields = r.AppendFields(tw.fields[:0])
+	for _, f := range tw.fields {
+		tw.f[f.Key] = f.Value
 	}
 	tw.buf.Reset()
-	if err := tw.t.Execute(&tw.buf, templateData{Record: r, F: tw.f}); err != nil {
+	if err := tw.t.Execute(&tw.buf, templateData{Record: r, Fields: tw.fields, F: tw.f}); err != nil {
 		return usageError(fmt.Errorf("--template: %w", err))
 	}
 	if b := tw.buf.Bytes(); len(b) == 0 || b[len(b)-1] != '\n' {

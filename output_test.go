@@ -11,19 +11,13 @@ import (
 )
 
 func testRecord() consumer.Record {
-	return consumer.Record{
-		Shard:  3,
-		Time:   time.Unix(1764000000, 0),
-		Topic:  "cdn",
-		Source: "10.0.0.7",
-		Tags:   []consumer.Field{{Key: "__hostname__", Value: "edge-1"}},
-		Fields: []consumer.Field{
-			{Key: "status", Value: "502"},
-			{Key: "uri", Value: "/a b?x=\"1\""},
-			{Key: "evil", Value: "\x1b]52;c;AAAA\x07\x1b[2J"},
-			{Key: "bad", Value: "\xff"},
-		},
-	}
+	g := &consumer.Group{Topic: "cdn", Source: "10.0.0.7", Tags: []consumer.Field{{Key: "__hostname__", Value: "edge-1"}}}
+	return consumer.NewRecord(3, time.Unix(1764000000, 0), g,
+		consumer.Field{Key: "status", Value: "502"},
+		consumer.Field{Key: "uri", Value: "/a b?x=\"1\""},
+		consumer.Field{Key: "evil", Value: "\x1b]52;c;AAAA\x07\x1b[2J"},
+		consumer.Field{Key: "bad", Value: "\xff"},
+	)
 }
 
 func TestJSONLWriterKeepsOrderAndIsValidJSON(t *testing.T) {
@@ -82,6 +76,27 @@ func TestTemplateWriter(t *testing.T) {
 	}
 }
 
+// Every name the README gives the template works.
+func TestTemplateSeesWhatTheREADMEPromises(t *testing.T) {
+	var buf bytes.Buffer
+	tmpl := `{{.Time.Unix}} {{.Receive.Unix}} {{.Shard}} {{.Topic}} {{.Source}}` +
+		`{{range .Tags}} {{.Key}}:{{.Value}}{{end}} |{{range .Fields}} {{.Key}}={{.Value}}{{end}}`
+	w, err := newRecordWriter(&buf, "template", tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &consumer.Group{Topic: "cdn", Source: "10.0.0.7", Receive: time.Unix(1764000005, 0),
+		Tags: []consumer.Field{{Key: "pod", Value: "web-1"}}}
+	r := consumer.NewRecord(2, time.Unix(1764000000, 0), g, consumer.Field{Key: "status", Value: "502"}, consumer.Field{Key: "uri", Value: "/a"})
+	if err := w.Write(&r); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if got, want := buf.String(), "1764000000 1764000005 2 cdn 10.0.0.7 pod:web-1 | status=502 uri=/a\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 func TestRecordWriterErrors(t *testing.T) {
 	for _, tc := range []struct{ format, tmpl, want string }{
 		{"xml", "", `unknown --output "xml"`},
@@ -103,8 +118,8 @@ func TestTemplateWriterDoesNotCarryFieldsOver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := consumer.Record{Fields: []consumer.Field{{Key: "status", Value: "200"}, {Key: "only_first", Value: "x"}}}
-	second := consumer.Record{Fields: []consumer.Field{{Key: "status", Value: "502"}}}
+	first := consumer.NewRecord(0, time.Time{}, nil, consumer.Field{Key: "status", Value: "200"}, consumer.Field{Key: "only_first", Value: "x"})
+	second := consumer.NewRecord(0, time.Time{}, nil, consumer.Field{Key: "status", Value: "502"})
 	if err := w.Write(&first); err != nil {
 		t.Fatal(err)
 	}

@@ -85,13 +85,14 @@ func runTail(cmd *cobra.Command, s streams, o *tailOptions) error {
 	if err != nil {
 		return err
 	}
+	// --max and --until end a run, which only plain output does: on a
+	// terminal they mean "print these logs and exit", as kcat -c does.
+	plain := o.output != "" || o.template != "" || o.max > 0 || o.until != "" || !isTerminal(s.out)
+	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return usageError(err)
 	}
-	// --max and --until end a run, which only plain output does: on a
-	// terminal they mean "print these logs and exit", as kcat -c does.
-	plain := o.output != "" || o.template != "" || o.max > 0 || o.until != "" || !isTerminal(s.out)
 	if !plain {
 		return runTUI(cmd.Context(), sess, set, os.Getenv)
 	}

@@ -184,10 +184,8 @@ func (c *collector) add(b Batch) {
 	defer c.mu.Unlock()
 	for _, r := range b.Records {
 		var seq int64 = -1
-		for _, f := range r.Fields {
-			if f.Key == "seq" {
-				seq, _ = strconv.ParseInt(f.Value, 10, 64)
-			}
+		if v, ok := r.Get("seq"); ok {
+			seq, _ = strconv.ParseInt(v, 10, 64)
 		}
 		c.seen[seq]++
 		if last, ok := c.last[b.Shard]; ok && seq <= last {

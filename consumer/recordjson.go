@@ -15,20 +15,20 @@ func (r *Record) AppendJSON(b []byte) []byte {
 	b = append(b, `,"__shard__":`...)
 	b = strconv.AppendInt(b, int64(r.Shard), 10)
 	b = append(b, `,"__topic__":`...)
-	b = AppendJSONString(b, r.Topic)
+	b = AppendJSONString(b, r.Topic())
 	b = append(b, `,"__source__":`...)
-	b = AppendJSONString(b, r.Source)
-	for _, t := range r.Tags {
+	b = AppendJSONString(b, r.Source())
+	for _, t := range r.Tags() {
 		b = append(b, ',')
 		b = AppendJSONString(b, "__tag__:"+t.Key)
 		b = append(b, ':')
 		b = AppendJSONString(b, t.Value)
 	}
-	for _, f := range r.Fields {
+	for k, v := range r.Fields() {
 		b = append(b, ',')
-		b = AppendJSONString(b, f.Key)
+		b = AppendJSONString(b, k)
 		b = append(b, ':')
-		b = AppendJSONString(b, f.Value)
+		b = AppendJSONString(b, v)
 	}
 	return append(b, '}')
 }

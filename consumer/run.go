@@ -21,8 +21,9 @@ type run struct {
 	query  string
 	worker *consumerLibrary.ConsumerWorker
 
-	out   chan<- Batch
-	track *tracker
+	out     chan<- Batch
+	track   *tracker
+	compact bool // Config.Compact
 
 	ctx    context.Context // cancelled when the run stops: unblocks sends
 	cancel context.CancelFunc
@@ -54,6 +55,9 @@ func newRun(gen int, group, query string, out chan<- Batch, t *tracker, start ma
 // slows consumption, and nothing is dropped).
 func (r *run) Process(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckPointTracker) (string, error) {
 	recs := toRecords(shard, gl)
+	if r.compact {
+		compact(recs)
+	}
 	next := ct.GetNextCursor()
 	r.gate.RLock()
 	defer r.gate.RUnlock()

@@ -58,6 +58,11 @@ type Config struct {
 	// holds one pull per shard in memory; fewer groups, less memory, at
 	// some cost in throughput.
 	FetchGroups int
+	// Compact makes the session deliver compacted records (see
+	// Batch.Compact), converted on the shard workers in parallel: for
+	// receivers that keep records, such as the TUI. A receiver that writes
+	// records out and drops them is faster without.
+	Compact bool
 }
 
 const (
@@ -405,6 +410,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		start = nil
 	}
 	r := newRun(s.gen, group, query, s.batches, s.track, start)
+	r.compact = s.cfg.Compact
 	s.track.newRun(group, query, s.gen)
 	for id, c := range start {
 		s.track.setPosition(id, c)

@@ -27,11 +27,11 @@ func TestSessionDeliversEveryLogInShardOrder(t *testing.T) {
 	c.mu.Lock()
 	r := c.records[0]
 	c.mu.Unlock()
-	if r.Topic != "t" || r.Source != "10.0.0.1" || len(r.Tags) != 1 || r.Tags[0] != (Field{"host", "web-1"}) {
-		t.Errorf("record meta = topic %q source %q tags %v", r.Topic, r.Source, r.Tags)
+	if r.Topic() != "t" || r.Source() != "10.0.0.1" || len(r.Tags()) != 1 || r.Tags()[0] != (Field{"host", "web-1"}) {
+		t.Errorf("record meta = topic %q source %q tags %v", r.Topic(), r.Source(), r.Tags())
 	}
-	if len(r.Fields) != 2 || r.Fields[0].Key != "seq" || r.Fields[1].Key != "cdn_in" || r.Time.IsZero() {
-		t.Errorf("record fields = %v time %v", r.Fields, r.Time)
+	if fs := r.AppendFields(nil); len(fs) != 2 || fs[0].Key != "seq" || fs[1].Key != "cdn_in" || r.Time.IsZero() {
+		t.Errorf("record fields = %v time %v", fs, r.Time)
 	}
 	// The status counts a batch just after the receiver took it.
 	waitFor(t, "status to count 2000", func() bool { return s.Status().Delivered == 2000 })
@@ -48,6 +48,32 @@ func TestSessionDeliversEveryLogInShardOrder(t *testing.T) {
 	}
 	if sum != 2000 {
 		t.Errorf("per-shard delivered sums to %d", sum)
+	}
+}
+
+// With Compact the session delivers records that no longer hold the SDK's
+// decoded logs, with the same content; without, it delivers views.
+func TestSessionCompactDeliversCompactedRecords(t *testing.T) {
+	for _, compact := range []bool{false, true} {
+		e := newEnv(t)
+		e.write(10, 50)
+		cfg := e.config()
+		cfg.From = StartFrom{Kind: PosBegin}
+		cfg.Compact = compact
+		s := e.start(cfg)
+		c := collect(s, true)
+		c.waitTotal(t, 500)
+		c.check(t, 0, 500)
+		c.mu.Lock()
+		for _, r := range c.records {
+			if (r.log == nil) != compact {
+				t.Fatalf("Compact %v: record holds the SDK's log: %v", compact, r.log != nil)
+			}
+			if fs := r.AppendFields(nil); len(fs) != 2 || fs[0].Key != "seq" || fs[1].Key != "cdn_in" || r.Topic() != "t" || r.Tags()[0].Value != "web-1" {
+				t.Fatalf("Compact %v: record %v, fields %v", compact, r, fs)
+			}
+		}
+		c.mu.Unlock()
 	}
 }
 

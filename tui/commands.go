@@ -45,8 +45,10 @@ type stoppedMsg struct{ err error }
 // receiveBatches waits for a batch, then keeps taking whatever is queued
 // (and whatever arrives within the rest of the frame) into one message. It
 // returns nil once done is closed, so the goroutine never outlives the
-// program. The next receive is armed by Update after the message is handled:
-// while the UI is busy nothing reads the channel, which is the consumer's
+// program. Each batch is compacted here, off the UI goroutine, because the
+// UI keeps its records (a no-op when the Session compacts them itself). The
+// next receive is armed by Update after the message is handled: while the
+// UI is busy nothing reads the channel, which is the consumer's
 // backpressure.
 func receiveBatches(ch <-chan consumer.Batch, done <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
@@ -56,6 +58,7 @@ func receiveBatches(ch <-chan consumer.Batch, done <-chan struct{}) tea.Cmd {
 			if !ok {
 				return batchMsg{closed: true}
 			}
+			b.Compact()
 			msg.batches = append(msg.batches, b)
 			msg.records = len(b.Records)
 		case <-done:
@@ -70,6 +73,7 @@ func receiveBatches(ch <-chan consumer.Batch, done <-chan struct{}) tea.Cmd {
 					msg.closed = true
 					return msg
 				}
+				b.Compact()
 				msg.batches = append(msg.batches, b)
 				msg.records += len(b.Records)
 			case <-deadline.C:

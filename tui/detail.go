@@ -67,17 +67,18 @@ func (d *detail) content() string {
 	r := &d.rec
 	var b strings.Builder
 	head := fmt.Sprintf("shard %d · %s", r.Shard, r.Time.In(d.loc).Format("2006-01-02 15:04:05.000 MST"))
-	if !r.Receive.IsZero() {
-		head += " · received " + r.Receive.In(d.loc).Format("15:04:05")
+	if recv := r.Receive(); !recv.IsZero() {
+		head += " · received " + recv.In(d.loc).Format("15:04:05")
 	}
 	b.WriteString(th.Title.Render(head))
 	b.WriteByte('\n')
-	meta := []consumer.Field{{Key: "__topic__", Value: r.Topic}, {Key: "__source__", Value: r.Source}}
-	for _, t := range r.Tags {
+	meta := []consumer.Field{{Key: "__topic__", Value: r.Topic()}, {Key: "__source__", Value: r.Source()}}
+	for _, t := range r.Tags() {
 		meta = append(meta, consumer.Field{Key: "__tag__:" + t.Key, Value: t.Value})
 	}
 	keyW := 0
-	for _, f := range append(meta, r.Fields...) {
+	fields := r.AppendFields(nil)
+	for _, f := range append(meta, fields...) {
 		keyW = max(keyW, min(textWidth(textsafe.Sanitize(f.Key)), 32))
 	}
 	section := func(title string, fs []consumer.Field) {
@@ -92,7 +93,7 @@ func (d *detail) content() string {
 		}
 	}
 	section("meta", meta)
-	section(fmt.Sprintf("fields (%d)", len(r.Fields)), r.Fields)
+	section(fmt.Sprintf("fields (%d)", len(fields)), fields)
 	b.WriteString("\n" + th.Dim.Render("y copy as JSON · esc back · ↑/↓ scroll"))
 	return b.String()
 }

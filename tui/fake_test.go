@@ -91,24 +91,31 @@ var t0 = time.Date(2026, 11, 24, 18, 20, 0, 0, time.UTC)
 
 // rec builds a deterministic access-log record.
 func rec(shard, i int) consumer.Record {
+	return recWith(shard, i, recFields(i)...)
+}
+
+func recFields(i int) []consumer.Field {
 	statuses := []string{"200", "200", "304", "404", "500", "200", "502"}
 	methods := []string{"GET", "POST", "GET", "PUT"}
-	return consumer.Record{
-		Shard:   shard,
-		Time:    t0.Add(time.Duration(i) * 137 * time.Millisecond),
-		Receive: t0.Add(time.Duration(i)*137*time.Millisecond + time.Second),
+	return []consumer.Field{
+		{Key: "method", Value: methods[i%len(methods)]},
+		{Key: "uri", Value: fmt.Sprintf("/api/v1/items/%d", i%97)},
+		{Key: "status", Value: statuses[i%len(statuses)]},
+		{Key: "cdn_in", Value: fmt.Sprint(40 + (i*7)%60)},
+		{Key: "latency_ms", Value: fmt.Sprint((i * 13) % 900)},
+		{Key: "ua", Value: "curl/8.5.0"},
+	}
+}
+
+// recWith is rec(shard, i) with other fields.
+func recWith(shard, i int, fields ...consumer.Field) consumer.Record {
+	g := &consumer.Group{
 		Topic:   "nginx",
 		Source:  fmt.Sprintf("10.0.%d.%d", shard, i%250),
 		Tags:    []consumer.Field{{Key: "hostname", Value: fmt.Sprintf("web-%d", shard)}},
-		Fields: []consumer.Field{
-			{Key: "method", Value: methods[i%len(methods)]},
-			{Key: "uri", Value: fmt.Sprintf("/api/v1/items/%d", i%97)},
-			{Key: "status", Value: statuses[i%len(statuses)]},
-			{Key: "cdn_in", Value: fmt.Sprint(40 + (i*7)%60)},
-			{Key: "latency_ms", Value: fmt.Sprint((i * 13) % 900)},
-			{Key: "ua", Value: "curl/8.5.0"},
-		},
+		Receive: t0.Add(time.Duration(i)*137*time.Millisecond + time.Second),
 	}
+	return consumer.NewRecord(shard, t0.Add(time.Duration(i)*137*time.Millisecond), g, fields...)
 }
 
 func shardStatus(n int) []consumer.ShardStatus {

@@ -86,12 +86,13 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 		return f.kv(dst, e)
 	case vmJSON:
 		dst = append(dst, span{"{", pPunct})
-		for i := range r.Fields {
-			if i > 0 {
+		first := true
+		for k, v := range r.Fields() {
+			if !first {
 				dst = append(dst, span{",", pPunct})
 			}
-			dst = append(dst, span{jsonString(r.Fields[i].Key), pKey}, span{":", pPunct},
-				span{jsonString(r.Fields[i].Value), pValue})
+			first = false
+			dst = append(dst, span{jsonString(k), pKey}, span{":", pPunct}, span{jsonString(v), pValue})
 		}
 		return append(dst, span{"}", pPunct})
 	}
@@ -101,7 +102,7 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 	}
 	if f.mode == vmColumns && len(f.columns) > 0 {
 		for i, c := range f.columns {
-			v, ok := fieldValue(r.Fields, c)
+			v, ok := r.Get(c)
 			p := pValue
 			if !ok {
 				v, p = "-", pDim
@@ -128,11 +129,13 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 }
 
 func (f *formatter) kv(dst []span, e *entry) []span {
-	for i, fl := range e.rec.Fields {
-		if i > 0 {
+	first := true
+	for k, v := range e.rec.Fields() {
+		if !first {
 			dst = append(dst, span{" ", pPlain})
 		}
-		dst = append(dst, span{textsafe.Sanitize(fl.Key), pKey}, span{"=", pPunct}, span{displayValue(fl.Value), pValue})
+		first = false
+		dst = append(dst, span{textsafe.Sanitize(k), pKey}, span{"=", pPunct}, span{displayValue(v), pValue})
 	}
 	return dst
 }
@@ -155,15 +158,6 @@ func (f *formatter) columnHeader(showShard bool) []span {
 		}
 	}
 	return []span{{b.String(), pDim}}
-}
-
-func fieldValue(fs []consumer.Field, key string) (string, bool) {
-	for i := range fs {
-		if fs[i].Key == key {
-			return fs[i].Value, true
-		}
-	}
-	return "", false
 }
 
 // displayValue is a value as the tail shows it: quoted when it is empty or

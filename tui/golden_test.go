@@ -118,7 +118,8 @@ func goldenRun(t *testing.T, w, h, shards, perShard int, keys []tea.Msg, waitTex
 	feed(f, shards, perShard)
 	// The last record of the last shard carries this uri.
 	last := rec(shards-1, (perShard-1)*shards+shards-1)
-	lastURI := last.Fields[1].Value + " "
+	uri, _ := last.Get("uri")
+	lastURI := uri + " "
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(lastURI)) },
 		teatest.WithDuration(10*time.Second))
 	for _, k := range keys {

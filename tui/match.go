@@ -59,16 +59,15 @@ func (m *matcher) matchEntry(e *entry) bool {
 		return !m.negate && m.contains(e.note, m.text)
 	}
 	hit := false
-	for i := range e.rec.Fields {
-		f := &e.rec.Fields[i]
+	for k, v := range e.rec.Fields() {
 		if m.keyed {
-			if m.contains(f.Key, m.key) && m.contains(f.Value, m.text) {
+			if m.contains(k, m.key) && m.contains(v, m.text) {
 				hit = true
 				break
 			}
 			continue
 		}
-		if m.contains(f.Key, m.text) || m.contains(f.Value, m.text) {
+		if m.contains(k, m.text) || m.contains(v, m.text) {
 			hit = true
 			break
 		}

@@ -107,7 +107,7 @@ func TestRingEvictsAndIndexesFollow(t *testing.T) {
 	}
 	for i := 0; i < st.fAll.Len(); i++ {
 		e := st.ring.at(st.fAll.At(i))
-		if e == nil || !strings.Contains(fmt.Sprint(e.rec.Fields), "500") {
+		if e == nil || !strings.Contains(fmt.Sprint(e.rec.AppendFields(nil)), "500") {
 			t.Errorf("filtered index holds %v", e)
 		}
 	}
@@ -293,7 +293,7 @@ func TestSearchJumpsToMatches(t *testing.T) {
 	send(m, press("/")...)
 	typeText(m, "items/13 ")
 	send(m, press("enter")...)
-	at := func() string { return m.store.ring.at(m.tail.cursor).rec.Fields[1].Value }
+	at := func() string { v, _ := m.store.ring.at(m.tail.cursor).rec.Get("uri"); return v }
 	// rec(0,i) has uri items/(i%97): 13 at i=13 and 110; searching goes back.
 	if at() != "/api/v1/items/13" || m.tail.follow {
 		t.Fatalf("search landed on %s", at())
@@ -318,7 +318,7 @@ func TestSearchJumpsToMatches(t *testing.T) {
 }
 
 func TestMatcher(t *testing.T) {
-	e := &entry{rec: consumer.Record{Fields: []consumer.Field{{Key: "Status", Value: "500"}, {Key: "uri", Value: "/Login"}}}}
+	e := &entry{rec: consumer.NewRecord(0, time.Time{}, nil, consumer.Field{Key: "Status", Value: "500"}, consumer.Field{Key: "uri", Value: "/Login"})}
 	tests := []struct {
 		pat  string
 		want bool
@@ -534,8 +534,7 @@ func TestSaveWritesJSONLines(t *testing.T) {
 func TestDetailCopiesWithOSC52(t *testing.T) {
 	clip := &bytes.Buffer{}
 	m := newTestModel(t, newFake(), 100, 30, func(o *Options) { o.Clipboard = clip })
-	r := rec(0, 7)
-	r.Fields = append(r.Fields, consumer.Field{Key: "body", Value: `{"user":{"id":7,"roles":["a","b"]}}`})
+	r := recWith(0, 7, append(recFields(7), consumer.Field{Key: "body", Value: `{"user":{"id":7,"roles":["a","b"]}}`})...)
 	send(m, batchMsg{batches: []consumer.Batch{{Records: []consumer.Record{r}}}})
 	send(m, press("enter")...)
 	if m.mode != modeDetail {
@@ -563,12 +562,11 @@ func TestDetailCopiesWithOSC52(t *testing.T) {
 
 func TestLogValuesCannotDriveTheTerminal(t *testing.T) {
 	m := newTestModel(t, newFake(), 160, 12)
-	r := rec(0, 1)
-	r.Fields = []consumer.Field{
-		{Key: "msg", Value: "\x1b[2J\x1b]0;pwned\x07red\x1b[31m"},
-		{Key: "file\u202e", Value: "gpj.exe"},
-		{Key: "multi", Value: "a\nb\rc"},
-	}
+	r := recWith(0, 1,
+		consumer.Field{Key: "msg", Value: "\x1b[2J\x1b]0;pwned\x07red\x1b[31m"},
+		consumer.Field{Key: "file\u202e", Value: "gpj.exe"},
+		consumer.Field{Key: "multi", Value: "a\nb\rc"},
+	)
 	send(m, batchMsg{batches: []consumer.Batch{{Records: []consumer.Record{r}}}})
 	for _, v := range []viewMode{vmDefault, vmRaw, vmJSON} {
 		m.fmtr.mode = v

@@ -131,7 +131,7 @@ func TestWithSessionAgainstSlsd(t *testing.T) {
 		if !after {
 			continue
 		}
-		v, _ := fieldValue(e.rec.Fields, "cdn_in")
+		v, _ := e.rec.Get("cdn_in")
 		if n, _ := strconv.Atoi(v); n <= 70 {
 			t.Errorf("line with cdn_in=%s after the filter was applied", v)
 		}

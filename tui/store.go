@@ -41,10 +41,11 @@ func newStore(capacity int) *store {
 func (s *store) add(rec consumer.Record) {
 	s.received++
 	s.push(entry{rec: rec})
-	same := len(rec.Fields) == len(s.lastKeys)
-	for i := range rec.Fields {
-		k := rec.Fields[i].Key
+	same := rec.NumFields() == len(s.lastKeys)
+	i := 0
+	for k := range rec.Fields() {
 		if same && s.lastKeys[i] == k {
+			i++
 			continue // a string compare instead of a map look-up
 		}
 		same = false
@@ -52,8 +53,8 @@ func (s *store) add(rec consumer.Record) {
 	}
 	if !same {
 		s.lastKeys = s.lastKeys[:0]
-		for i := range rec.Fields {
-			s.lastKeys = append(s.lastKeys, rec.Fields[i].Key)
+		for k := range rec.Fields() {
+			s.lastKeys = append(s.lastKeys, k)
 		}
 	}
 }

@@ -1,0 +1,139 @@
+package consumer
+
+import (
+	"encoding/binary"
+	"iter"
+	"time"
+)
+
+// NewRecord builds a record from its parts, for receivers' tests and for
+// sources other than a Session (which builds records in bulk). g may be nil.
+func NewRecord(shard int, t time.Time, g *Group, fields ...Field) Record {
+	size := 0
+	for _, f := range fields {
+		size += len(f.Key) + len(f.Value) + 2*binary.MaxVarintLen32
+	}
+	b := make([]byte, 0, size)
+	for _, f := range fields {
+		b = appendField(b, f.Key)
+		b = appendField(b, f.Value)
+	}
+	return Record{Shard: shard, Time: t, group: g, data: string(b), n: int32(len(fields))}
+}
+
+// appendField appends s with its length in front (a uvarint).
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// nextField splits the first field off d. The encoding is the Session's
+// own, so a malformed d is a bug: it panics (index out of range) rather
+// than hiding it.
+func nextField(d string) (field, rest string) {
+	n, w := uint64(d[0]), 1
+	if n >= 0x80 {
+		var x uint64
+		var s uint
+		for w = 0; ; w++ {
+			c := d[w]
+			if c < 0x80 {
+				x |= uint64(c) << s
+				w++
+				break
+			}
+			x |= uint64(c&0x7f) << s
+			s += 7
+		}
+		n = x
+	}
+	return d[w : w+int(n)], d[w+int(n):]
+}
+
+// Group is the log group the record came in; nil for records built
+// without one.
+func (r Record) Group() *Group { return r.group }
+
+// Topic is the log group's topic.
+func (r Record) Topic() string {
+	if r.group == nil {
+		return ""
+	}
+	return r.group.Topic
+}
+
+// Source is the log group's source (usually the producer's IP).
+func (r Record) Source() string {
+	if r.group == nil {
+		return ""
+	}
+	return r.group.Source
+}
+
+// Tags are the log group's tags, without the __tag__: prefix. Receivers
+// must not modify them: they are shared by the logs of the group.
+func (r Record) Tags() []Field {
+	if r.group == nil {
+		return nil
+	}
+	return r.group.Tags
+}
+
+// Receive is when SLS received the log's group; zero when the logstore does
+// not record it.
+func (r Record) Receive() time.Time {
+	if r.group == nil {
+		return time.Time{}
+	}
+	return r.group.Receive
+}
+
+// NumFields is how many fields the log has.
+func (r Record) NumFields() int { return int(r.n) }
+
+// Fields yields the log's fields in their order. The strings share the
+// record's storage: keeping one keeps that storage, not a copy.
+func (r Record) Fields() iter.Seq2[string, string] {
+	return func(yield func(key, value string) bool) {
+		if r.log != nil {
+			for _, c := range r.log.Contents {
+				if !yield(c.GetKey(), c.GetValue()) {
+					return
+				}
+			}
+			return
+		}
+		d := r.data
+		var k, v string
+		for i := 0; i < int(r.n); i++ {
+			if r.shared {
+				k = r.group.keys[i]
+			} else {
+				k, d = nextField(d)
+			}
+			v, d = nextField(d)
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// Get returns the value of the first field named key.
+func (r Record) Get(key string) (string, bool) {
+	for k, v := range r.Fields() {
+		if k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// AppendFields appends the log's fields to dst, for code that wants them
+// as a slice (a detail view, tests); the hot paths iterate Fields.
+func (r Record) AppendFields(dst []Field) []Field {
+	for k, v := range r.Fields() {
+		dst = append(dst, Field{Key: k, Value: v})
+	}
+	return dst
+}
