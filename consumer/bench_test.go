@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"sort"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -24,45 +26,115 @@ func (e *testEnv) writeAccessLogs(groups, perGroup int) {
 	e.t.Helper()
 	now := uint32(time.Now().Unix())
 	for g := 0; g < groups; g++ {
-		lg := &sls.LogGroup{Topic: proto.String("cdn"), Source: proto.String("10.1.2.3")}
-		for i := 0; i < perGroup; i++ {
-			n := e.seq.Add(1) - 1
-			kv := func(k, v string) *sls.LogContent {
-				return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)}
-			}
-			lg.Logs = append(lg.Logs, &sls.Log{Time: proto.Uint32(now), Contents: []*sls.LogContent{
-				kv("seq", strconv.FormatInt(n, 10)),
-				kv("method", "GET"),
-				kv("host", "static.example.com"),
-				kv("uri", "/assets/app."+strconv.FormatInt(n%997, 16)+".js"),
-				kv("status", []string{"200", "200", "200", "304", "404", "502"}[n%6]),
-				kv("cdn_in", strconv.FormatInt(n%100, 10)),
-				kv("cdn_out", strconv.FormatInt(n%5000, 10)),
-				kv("request_time", "0."+strconv.FormatInt(n%1000, 10)),
-				kv("client_ip", "203.0.113."+strconv.FormatInt(n%250, 10)),
-				kv("user_agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"),
-				kv("referer", "https://www.example.com/"),
-				kv("region", "cn-hangzhou"),
-			}})
-		}
+		lg := accessLogGroup(&e.seq, now, perGroup)
 		if err := e.writer.PutLogs(testProject, testLogstore, lg); err != nil {
 			e.t.Fatalf("PutLogs: %v", err)
 		}
 	}
 }
 
+// accessLogGroup is a log group of n CDN-access-like logs numbered from seq.
+func accessLogGroup(seq *atomic.Int64, now uint32, n int) *sls.LogGroup {
+	kv := func(k, v string) *sls.LogContent {
+		return &sls.LogContent{Key: proto.String(k), Value: proto.String(v)}
+	}
+	lg := &sls.LogGroup{Topic: proto.String("cdn"), Source: proto.String("10.1.2.3")}
+	for i := 0; i < n; i++ {
+		n := seq.Add(1) - 1
+		lg.Logs = append(lg.Logs, &sls.Log{Time: proto.Uint32(now), Contents: []*sls.LogContent{
+			kv("seq", strconv.FormatInt(n, 10)),
+			kv("method", "GET"),
+			kv("host", "static.example.com"),
+			kv("uri", "/assets/app."+strconv.FormatInt(n%997, 16)+".js"),
+			kv("status", []string{"200", "200", "200", "304", "404", "502"}[n%6]),
+			kv("cdn_in", strconv.FormatInt(n%100, 10)),
+			kv("cdn_out", strconv.FormatInt(n%5000, 10)),
+			kv("request_time", "0."+strconv.FormatInt(n%1000, 10)),
+			kv("client_ip", "203.0.113."+strconv.FormatInt(n%250, 10)),
+			kv("user_agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"),
+			kv("referer", "https://www.example.com/"),
+			kv("region", "cn-hangzhou"),
+		}})
+	}
+	return lg
+}
+
+// BenchmarkRetained shows why a receiver that keeps records compacts them:
+// it holds 1,000,000 access logs (40 pulls of 25,000, decoded as the SDK
+// decodes them) as delivered and as compacted, and reports the heap they
+// take and how long one full garbage collection takes with them live (a
+// cost the TUI pays again and again while its buffer is full).
+//
+//	go test -run '^$' -bench BenchmarkRetained -benchtime 3x ./consumer/
+func BenchmarkRetained(b *testing.B) {
+	var seq atomic.Int64
+	pull := func() []Record {
+		gl := &sls.LogGroupList{}
+		for g := 0; g < 1000; g++ {
+			gl.LogGroups = append(gl.LogGroups, accessLogGroup(&seq, 1764000000, 25))
+		}
+		raw, err := gl.Marshal()
+		if err != nil {
+			b.Fatal(err)
+		}
+		dec := &sls.LogGroupList{}
+		if err := dec.Unmarshal(raw); err != nil {
+			b.Fatal(err)
+		}
+		return toRecords(0, dec)
+	}
+	for _, compacted := range []bool{false, true} {
+		name := "delivered"
+		if compacted {
+			name = "compacted"
+		}
+		b.Run(name, func(b *testing.B) {
+			var heap uint64
+			var gc time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				var kept [][]Record
+				for p := 0; p < 40; p++ {
+					recs := pull()
+					if compacted {
+						compact(recs)
+					}
+					kept = append(kept, recs)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				heap += after.HeapAlloc - before.HeapAlloc
+				b.StartTimer()
+				start := time.Now()
+				runtime.GC()
+				gc += time.Since(start)
+				runtime.KeepAlive(kept)
+			}
+			b.ReportMetric(float64(heap)/float64(b.N)/(1<<20), "heap-MiB")
+			b.ReportMetric(float64(gc.Microseconds())/1000/float64(b.N), "gc-ms")
+		})
+	}
+}
+
 // BenchmarkConsume compares, against one slsd holding the same data, a bare
 // SDK consumer whose processor only counts logs with a Session delivering
-// batches to a receiver that only counts records. Both read every shard
-// from the beginning with the same heartbeat, fetch and commit settings,
-// and the time from Start to the last log is measured. The two alternate
-// within one loop so that both see the same machine (CI and developer
-// machines are shared).
+// batches to a receiver that only counts records, as plain output runs it,
+// and with one that delivers them compacted (Config.Compact, as the TUI
+// runs it). All read every shard from the beginning with the same
+// heartbeat, fetch and commit settings; the time from Start to the last log
+// is measured. The sides take turns within one loop, each from a collected
+// heap, so that all see the same machine (CI and developer machines are
+// shared); the median of the per-round ratios is reported beside the ratio
+// of the totals, as it is less moved by one disturbed round.
 //
-//	go test -run '^$' -bench BenchmarkConsume -benchtime 5x ./consumer/
+//	go test -run '^$' -bench 'BenchmarkConsume$' -benchtime 12x ./consumer/
 //
-// BENCH_ONLY=bare or BENCH_ONLY=session runs one side alone, so that two CPU
-// profiles can be compared with pprof -diff_base.
+// Each side runs under a pprof label, so one CPU profile splits by side:
+//
+//	go tool pprof -top -tagfocus side=session consumer.test cpu.prof
 func BenchmarkConsume(b *testing.B) {
 	e := newEnv(b)
 	groups, perGroup := 16000, 25 // 400,000 logs, 4,000 groups per shard
@@ -73,29 +145,73 @@ func BenchmarkConsume(b *testing.B) {
 	total := int64(groups * perGroup)
 	cfg := e.config()
 	cfg.From = StartFrom{Kind: PosBegin}
+	compactCfg := cfg
+	compactCfg.Compact = true
 
-	var bare, session time.Duration
+	sides := []*benchSide{
+		{name: "bare", run: func() time.Duration { return consumeBare(b, e, cfg, total) }},
+		{name: "session", run: func() time.Duration { return consumeSession(b, cfg, total) }},
+		{name: "compact", run: func() time.Duration { return consumeSession(b, compactCfg, total) }},
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		switch only := os.Getenv("BENCH_ONLY"); {
-		case only == "bare": // one side alone, for a CPU profile of it
-			bare += consumeBare(b, e, cfg, total)
-			session = bare
-		case only == "session":
-			session += consumeSession(b, cfg, total)
-			bare = session
-		case i%2 == 0:
-			bare += consumeBare(b, e, cfg, total)
-			session += consumeSession(b, cfg, total)
-		default:
-			session += consumeSession(b, cfg, total)
-			bare += consumeBare(b, e, cfg, total)
+		for j := range sides {
+			sides[(i+j)%len(sides)].measure(b)
 		}
 	}
 	n := float64(total) * float64(b.N)
-	b.ReportMetric(n/bare.Seconds(), "bare-logs/s")
-	b.ReportMetric(n/session.Seconds(), "session-logs/s")
-	b.ReportMetric(100*bare.Seconds()/session.Seconds(), "session-%-of-bare")
+	bare := sides[0]
+	for _, s := range sides {
+		b.ReportMetric(n/s.wall.Seconds(), s.name+"-logs/s")
+		if s.cpu > 0 {
+			b.ReportMetric(s.cpu.Seconds()*1e6/n, s.name+"-cpu-µs/log")
+		}
+		b.ReportMetric(float64(s.gcs)/float64(b.N), s.name+"-gcs/round")
+		b.ReportMetric(float64(s.alloc)/n, s.name+"-B/log")
+		if s == bare {
+			continue
+		}
+		b.ReportMetric(100*bare.wall.Seconds()/s.wall.Seconds(), s.name+"-%-of-bare")
+		ratios := make([]float64, b.N)
+		for i := range ratios {
+			ratios[i] = float64(bare.rounds[i]) / float64(s.rounds[i])
+		}
+		sort.Float64s(ratios)
+		b.ReportMetric(100*ratios[len(ratios)/2], s.name+"-median-%-of-bare")
+	}
+}
+
+// benchSide is one side of BenchmarkConsume and what its rounds measured:
+// the time from Start to the last log, and the process's CPU time over the
+// same round (Stop included, which is small next to reading every log).
+type benchSide struct {
+	name   string
+	run    func() time.Duration
+	rounds []time.Duration
+	wall   time.Duration
+	cpu    time.Duration
+	gcs    int    // garbage collections
+	alloc  uint64 // bytes allocated
+}
+
+// measure runs one round from a collected heap, so that no side pays for
+// another's garbage. The pprof label lets one CPU profile of the
+// interleaved rounds be split by side.
+func (s *benchSide) measure(b *testing.B) {
+	b.StopTimer()
+	runtime.GC()
+	b.StartTimer()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c := cpuTime()
+	var d time.Duration
+	pprof.Do(context.Background(), pprof.Labels("side", s.name), func(context.Context) { d = s.run() })
+	s.cpu += cpuTime() - c
+	runtime.ReadMemStats(&m1)
+	s.gcs += int(m1.NumGC - m0.NumGC)
+	s.alloc += m1.TotalAlloc - m0.TotalAlloc
+	s.wall += d
+	s.rounds = append(s.rounds, d)
 }
 
 var benchGroup atomic.Int64

@@ -50,6 +50,7 @@ func keyLatencyFromSlsd(b *testing.B, rate int) {
 	sess, err := consumer.NewSession(consumer.Config{
 		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
 		Credentials: consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
+		Compact:     true, // as slstail runs the TUI
 	})
 	if err != nil {
 		b.Fatal(err)
