@@ -27,9 +27,10 @@ func appendField(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// nextField splits the first field off d. The encoding is the Session's
-// own, so a malformed d is a bug: it panics (index out of range) rather
-// than hiding it.
+// nextField splits the first field off d. It decodes the uvarint itself
+// because binary.Uvarint takes a []byte, and converting the string would
+// copy it on every field read. The encoding is the Session's own, so a
+// malformed d is a bug: it panics (index out of range) rather than hiding it.
 func nextField(d string) (field, rest string) {
 	n, w := uint64(d[0]), 1
 	if n >= 0x80 {
