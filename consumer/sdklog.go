@@ -11,15 +11,6 @@ import (
 	"github.com/go-kit/kit/log/level"
 )
 
-// DefaultLogFile is where the SDK's own log goes by default:
-// $XDG_STATE_HOME/slstail/sdk.log, else ~/.local/state/slstail/sdk.log.
-func DefaultLogFile(env func(string) string, home string) string {
-	if d := env("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "slstail", "sdk.log")
-	}
-	return filepath.Join(home, ".local", "state", "slstail", "sdk.log")
-}
-
 // sdkLogger returns the logger handed to the consumer library. The library
 // logs to stdout unless given one, which would tear a TUI apart; here its
 // lines go to a size-rotated file, or nowhere. The closer stops the rotating

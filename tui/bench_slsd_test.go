@@ -11,7 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/slstail/slstail/consumer"
-	"github.com/slstail/slstail/demogen"
+	"github.com/slstail/slstail/internal/demogen"
 	"github.com/slstail/slstail/slsd"
 )
 

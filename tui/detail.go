@@ -15,7 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
-	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/themes"
 )
 

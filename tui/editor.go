@@ -13,7 +13,7 @@ import (
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
-	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/themes"
 )
 

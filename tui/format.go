@@ -8,7 +8,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 	"github.com/slstail/slstail/consumer"
-	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 // viewMode is how a log becomes a line; `v` cycles through them.

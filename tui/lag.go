@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
-	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/themes"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/slstail/slstail/consumer"
-	"github.com/slstail/slstail/textsafe"
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 // The smallest terminal the UI draws in; smaller gets a message instead.

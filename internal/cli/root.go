@@ -1,15 +1,12 @@
-package main
+package cli
 
 import (
-	"errors"
-	"strings"
-
 	"github.com/spf13/cobra"
 )
 
 // newRootCmd builds the command tree. Bare `slstail` is `slstail tail`, the
 // way `stern` tails by default.
-func newRootCmd(s streams) *cobra.Command {
+func newRootCmd(s Env) *cobra.Command {
 	root := newTailCmd(s)
 	root.Use = "slstail [flags]"
 	root.Short = "Tail Alibaba Cloud SLS logstores live, filtered with SPL"
@@ -24,26 +21,14 @@ Try it without an account:  slstail demo`
   slstail --profile prod --from -15m --output jsonl | jq .uri`
 	root.SilenceUsage = true
 	root.SilenceErrors = true
-	root.Version = versionString()
+	root.Version = versionString(s.Build)
 	root.SetVersionTemplate("{{.Version}}\n") // versionString already starts with the name
-	root.SetOut(s.out)
-	root.SetErr(s.err)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 
 	tail := newTailCmd(s)
 	root.AddCommand(tail, newDemoCmd(s), newServeCmd(s), newSplCmd(s), newLagCmd(s), newVersionCmd(s))
 	root.PersistentFlags().String("config", "", "config file (default $XDG_CONFIG_HOME/slstail/config.toml; env SLSTAIL_CONFIG)")
 	return root
-}
-
-// isFlagError recognises cobra's argument errors, which do not pass through
-// the flag error func.
-func isFlagError(err error) bool {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code == exitUsage
-	}
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
-		strings.Contains(msg, "arg(s)") || strings.HasPrefix(msg, "required flag")
 }

@@ -1,17 +1,16 @@
-package main
+package cli
 
 import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/slstail/slstail/config"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/config"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
 )
@@ -88,7 +87,7 @@ func sessionConfig(set config.Settings, c *connFlags, logFile string, getenv fun
 		return consumer.Config{}, usageError(fmt.Errorf("credentials: %w", err))
 	}
 	if logFile == "" {
-		logFile = consumer.DefaultLogFile(getenv, home)
+		logFile = sdkLogFile(getenv)
 	}
 	return consumer.Config{
 		Endpoint: set.Endpoint,
@@ -100,28 +99,6 @@ func sessionConfig(set config.Settings, c *connFlags, logFile string, getenv fun
 		From:     from,
 		LogFile:  logFile,
 	}, nil
-}
-
-// stateDir is $XDG_STATE_HOME/slstail (or ~/.local/state/slstail), created on
-// demand; history and the SDK's log (consumer.DefaultLogFile, same rule) live
-// there.
-func stateDir(getenv func(string) string) (string, error) {
-	base := getenv("XDG_STATE_HOME")
-	if !filepath.IsAbs(base) { // the XDG spec: a relative path is to be ignored
-		base = ""
-	}
-	if base == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("state dir: %w", err)
-		}
-		base = filepath.Join(home, ".local", "state")
-	}
-	dir := filepath.Join(base, "slstail")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("state dir: %w", err)
-	}
-	return dir, nil
 }
 
 func orDefault(s, def string) string {

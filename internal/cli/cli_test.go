@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -89,7 +90,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // does (and like SIGINT, with exit code 0 for a tail).
 func runCLIContext(ctx context.Context, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(ctx, args, streams{in: strings.NewReader(""), out: &out, err: &errb})
+	code := Run(ctx, args, testEnv(&out, &errb))
 	return code, out.String(), errb.String()
 }
 
@@ -281,7 +282,7 @@ logstore = "profile-store"
 query = "* | where status = '500'"
 `), 0o600)
 	env := map[string]string{"SLSTAIL_CONFIG": path, "SLSTAIL_PROJECT": "env-project", "SLSTAIL_LOGSTORE": "env-store"}
-	cmd := newTailCmd(streams{})
+	cmd := newTailCmd(Env{})
 	cmd.Flags().String("config", "", "")
 	if err := cmd.ParseFlags([]string{"--logstore", "flag-store"}); err != nil {
 		t.Fatal(err)
@@ -336,8 +337,8 @@ func TestServePrintsWorkingEndpointAndStopsOnSignal(t *testing.T) {
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--shards", "3", "--access-key-id", "LTAIserve",
-			"--access-key-secret", "serve-secret-0123456789"}, streams{in: strings.NewReader(""), out: &out, err: &errb})
+		done <- Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--shards", "3", "--access-key-id", "LTAIserve",
+			"--access-key-secret", "serve-secret-0123456789"}, testEnv(&out, &errb))
 	}()
 	endpointRe := regexp.MustCompile(`slsd listening on (127\.0\.0\.1:\d+)`)
 	var endpoint string
@@ -446,4 +447,10 @@ func TestUntilStopsOnABusyLogstore(t *testing.T) {
 			t.Errorf("log at %v is after --until %v", ts, until)
 		}
 	}
+}
+
+// testEnv is a process environment for running commands in-process: no
+// input, the given writers, the real environment (cleanEnv sets it up).
+func testEnv(out, errw io.Writer) Env {
+	return Env{In: strings.NewReader(""), Out: out, Err: errw, Build: Build{Version: "dev"}}
 }

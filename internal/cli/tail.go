@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -10,35 +10,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/slstail/slstail/consumer"
 )
-
-// connFlags are the connection flags shared by tail and lag.
-type connFlags struct {
-	endpoint, project, logstore, query, group, from, profile string
-	aliyunProfile, keyID, keySecret, token                   string
-}
-
-// register adds the flags to f; groupHelp describes --group for the command.
-func (c *connFlags) register(f *pflag.FlagSet, withQuery bool, groupHelp string) {
-	f.StringVar(&c.endpoint, "endpoint", "", "SLS endpoint, e.g. cn-hangzhou.log.aliyuncs.com (env SLSTAIL_ENDPOINT)")
-	f.StringVar(&c.project, "project", "", "SLS project (env SLSTAIL_PROJECT)")
-	f.StringVar(&c.logstore, "logstore", "", "logstore (env SLSTAIL_LOGSTORE)")
-	f.StringVar(&c.group, "group", "", groupHelp+" (env SLSTAIL_GROUP)")
-	f.StringVar(&c.profile, "profile", "", "slstail config profile (env SLSTAIL_PROFILE)")
-	f.StringVar(&c.aliyunProfile, "aliyun-profile", "", "profile in ~/.aliyun/config.json to take credentials from (env ALIBABA_CLOUD_PROFILE)")
-	f.StringVar(&c.keyID, "access-key-id", "", "access key ID (prefer env ALIBABA_CLOUD_ACCESS_KEY_ID)")
-	f.StringVar(&c.keySecret, "access-key-secret", "", "access key secret (prefer env ALIBABA_CLOUD_ACCESS_KEY_SECRET: flags show in ps)")
-	f.StringVar(&c.token, "security-token", "", "STS security token (prefer env ALIBABA_CLOUD_SECURITY_TOKEN)")
-	if withQuery {
-		f.StringVarP(&c.query, "query", "q", "", "SPL query evaluated server-side, e.g. '* | where cast(status as bigint) >= 500' (env SLSTAIL_QUERY)")
-		f.StringVar(&c.from, "from", "", "where to start: end, begin, checkpoint, RFC3339 time, or -15m (env SLSTAIL_FROM; default end)")
-	}
-}
 
 type tailOptions struct {
 	conn     connFlags
@@ -51,7 +26,7 @@ type tailOptions struct {
 	logFile  string
 }
 
-func newTailCmd(s streams) *cobra.Command {
+func newTailCmd(s Env) *cobra.Command {
 	o := &tailOptions{}
 	cmd := &cobra.Command{
 		Use:   "tail",
@@ -76,31 +51,29 @@ terminal, JSON lines when stdout is a pipe or with --output.`,
 	return cmd
 }
 
-func runTail(cmd *cobra.Command, s streams, o *tailOptions) error {
-	set, err := resolveSettings(cmd, os.Getenv)
+func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
+	set, err := resolveSettings(cmd, s.getenv)
 	if err != nil {
 		return err
 	}
-	cfg, err := sessionConfig(set, &o.conn, o.logFile, os.Getenv)
+	cfg, err := sessionConfig(set, &o.conn, o.logFile, s.getenv)
 	if err != nil {
 		return err
 	}
-	// --max and --until end a run, which only plain output does: on a
-	// terminal they mean "print these logs and exit", as kcat -c does.
-	plain := o.output != "" || o.template != "" || o.max > 0 || o.until != "" || !isTerminal(s.out)
+	plain := outputChoice{format: o.output, template: o.template, max: o.max, until: o.until}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return usageError(err)
 	}
 	if !plain {
-		return runTUI(cmd.Context(), sess, set, os.Getenv)
+		return runTUI(cmd.Context(), sess, set, s.getenv)
 	}
 	format := o.output
 	if format == "" {
 		format = "jsonl"
 	}
-	w, err := newRecordWriter(s.out, format, o.template)
+	w, err := newRecordWriter(s.Out, format, o.template)
 	if err != nil {
 		return usageError(err)
 	}
@@ -115,12 +88,7 @@ func runTail(cmd *cobra.Command, s streams, o *tailOptions) error {
 			until = time.Now().Add(-u.Ago)
 		}
 	}
-	return runPlain(cmd.Context(), sess, w, s.err, plainLimits{max: o.max, until: until})
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+	return runPlain(cmd.Context(), sess, w, s.Err, plainLimits{max: o.max, until: until})
 }
 
 // session is what the plain tail needs of a consumer.Session.

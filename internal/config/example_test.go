@@ -3,7 +3,7 @@ package config_test
 import (
 	"fmt"
 
-	"github.com/slstail/slstail/config"
+	"github.com/slstail/slstail/internal/config"
 )
 
 func ExampleResolve() {

@@ -1,10 +1,10 @@
-package main
+package cli
 
 import (
 	"context"
 	"path/filepath"
 
-	"github.com/slstail/slstail/config"
+	"github.com/slstail/slstail/internal/config"
 	"github.com/slstail/slstail/themes"
 	"github.com/slstail/slstail/tui"
 )
@@ -30,7 +30,7 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 		Keys:      &km,
 		BufferCap: set.BufferLines,
 	}
-	if dir, err := stateDir(getenv); err == nil {
+	if dir, err := ensureStateDir(getenv); err == nil {
 		opts.HistoryFile = filepath.Join(dir, "history")
 	}
 	return tui.Run(ctx, src, opts)

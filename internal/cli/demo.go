@@ -1,17 +1,16 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
 	"github.com/spf13/cobra"
 
 	"github.com/slstail/slstail/consumer"
-	"github.com/slstail/slstail/demogen"
+	"github.com/slstail/slstail/internal/demogen"
 	"github.com/slstail/slstail/slsd"
 )
 
@@ -26,7 +25,7 @@ type demoOptions struct {
 	backfill time.Duration
 }
 
-func newDemoCmd(s streams) *cobra.Command {
+func newDemoCmd(s Env) *cobra.Command {
 	o := demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -131,7 +130,7 @@ func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demo
 	return demogen.NewSDKWriter(client, project, logstore)
 }
 
-func runDemo(cmd *cobra.Command, s streams, o demoOptions) (err error) {
+func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 	ctx := cmd.Context()
 	from, err := consumer.ParseStartFrom(o.from)
 	if err != nil {
@@ -150,30 +149,25 @@ func runDemo(cmd *cobra.Command, s streams, o demoOptions) (err error) {
 		Credentials: consumer.Credentials{AccessKeyID: env.key.ID, AccessKeySecret: env.key.Secret},
 		Query:       o.query,
 		From:        from,
-		LogFile:     consumer.DefaultLogFile(os.Getenv, homeDir()),
+		LogFile:     sdkLogFile(s.getenv),
 	}
-	plain := o.output != "" || o.max > 0 || !isTerminal(s.out)
+	plain := outputChoice{format: o.output, max: o.max}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return err
 	}
 	if plain {
-		w, err := newRecordWriter(s.out, orDefault(o.output, "jsonl"), "")
+		w, err := newRecordWriter(s.Out, orDefault(o.output, "jsonl"), "")
 		if err != nil {
 			return usageError(err)
 		}
-		return runPlain(ctx, sess, w, s.err, plainLimits{max: o.max})
+		return runPlain(ctx, sess, w, s.Err, plainLimits{max: o.max})
 	}
-	set, err := resolveSettings(cmd, os.Getenv)
+	set, err := resolveSettings(cmd, s.getenv)
 	if err != nil {
 		return err
 	}
 	set.Endpoint, set.Project, set.Logstore, set.Query = env.srv.Endpoint(), env.project, env.store, o.query
-	return runTUI(ctx, sess, set, os.Getenv)
-}
-
-func homeDir() string {
-	h, _ := os.UserHomeDir()
-	return h
+	return runTUI(ctx, sess, set, s.getenv)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -8,20 +8,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newVersionCmd(s streams) *cobra.Command {
+func newVersionCmd(s Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(s.out, versionString())
+			fmt.Fprintln(s.Out, versionString(s.Build))
 			return nil
 		},
 	}
 }
 
-func versionString() string {
-	v, commit, date := Version, Commit, Date
+func versionString(b Build) string {
+	v, commit, date := b.Version, b.Commit, b.Date
+	if v == "" {
+		v = "dev"
+	}
 	if v == "dev" {
 		// go install github.com/slstail/slstail@vX stamps the module version.
 		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {

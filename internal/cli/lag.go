@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -20,7 +19,7 @@ type lagOptions struct {
 	output   string
 }
 
-func newLagCmd(s streams) *cobra.Command {
+func newLagCmd(s Env) *cobra.Command {
 	o := &lagOptions{}
 	cmd := &cobra.Command{
 		Use:   "lag --group NAME",
@@ -42,18 +41,18 @@ It is read-only: it never heartbeats, so it cannot take shards from the group.`,
 	return cmd
 }
 
-func runLag(cmd *cobra.Command, s streams, o *lagOptions) error {
+func runLag(cmd *cobra.Command, s Env, o *lagOptions) error {
 	if o.output != "table" && o.output != "json" {
 		return usageError(fmt.Errorf("unknown --output %q: want table or json", o.output))
 	}
-	set, err := resolveSettings(cmd, os.Getenv)
+	set, err := resolveSettings(cmd, s.getenv)
 	if err != nil {
 		return err
 	}
 	if set.Group == "" {
 		return usageError(fmt.Errorf("lag needs --group: the consumer group to describe"))
 	}
-	cfg, err := sessionConfig(set, &o.conn, "", os.Getenv)
+	cfg, err := sessionConfig(set, &o.conn, "", s.getenv)
 	if err != nil {
 		return err
 	}
@@ -64,9 +63,9 @@ func runLag(cmd *cobra.Command, s streams, o *lagOptions) error {
 			return fmt.Errorf("describe group %q: %w", cfg.Group, err)
 		}
 		if o.watch && o.output == "table" {
-			fmt.Fprint(s.out, "\x1b[H\x1b[2J") // clear, like watch(1)
+			fmt.Fprint(s.Out, "\x1b[H\x1b[2J") // clear, like watch(1)
 		}
-		if err := printLag(s.out, o.output, cfg.Group, shards, time.Now()); err != nil {
+		if err := printLag(s.Out, o.output, cfg.Group, shards, time.Now()); err != nil {
 			return flushOrEPIPE(err)
 		}
 		if !o.watch {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/slstail/slstail/demogen"
+	"github.com/slstail/slstail/internal/demogen"
 	"github.com/slstail/slstail/slsd"
 )
 
@@ -24,7 +24,7 @@ type serveOptions struct {
 	retentionAge time.Duration
 }
 
-func newServeCmd(s streams) *cobra.Command {
+func newServeCmd(s Env) *cobra.Command {
 	o := serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -74,12 +74,12 @@ func (o serveOptions) config() (slsd.Config, error) {
 	return cfg, nil
 }
 
-func runServe(ctx context.Context, s streams, o serveOptions) error {
+func runServe(ctx context.Context, s Env, o serveOptions) error {
 	cfg, err := o.config()
 	if err != nil {
 		return err
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cfg.Logger = slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := slsd.New(cfg)
 	if err != nil {
 		return fmt.Errorf("slsd: %w", err)
@@ -90,7 +90,7 @@ func runServe(ctx context.Context, s streams, o serveOptions) error {
 	key := srv.Keys()[0]
 	// The secret is printed on purpose: it is this local server's own key,
 	// generated or given on the command line, and the user needs it to connect.
-	fmt.Fprintf(s.out, `slsd listening on %[1]s
+	fmt.Fprintf(s.Out, `slsd listening on %[1]s
   project   %[2]s
   logstore  %[3]s (%[4]d shards)
 
@@ -126,7 +126,7 @@ Stop with Ctrl+C.
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("slsd shutdown: %w", err)
 	}
-	fmt.Fprintln(s.err, "slsd stopped")
+	fmt.Fprintln(s.Err, "slsd stopped")
 	if genErr != nil && ctx.Err() == nil {
 		return fmt.Errorf("generator: %w", genErr)
 	}

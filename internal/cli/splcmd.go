@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"github.com/slstail/slstail/spl"
 )
 
-func newSplCmd(s streams) *cobra.Command {
+func newSplCmd(s Env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spl QUERY [FILE]",
 		Short: "Run an SPL query over JSON lines offline",
@@ -30,7 +30,7 @@ with its line number on stderr and skipped.`,
 			if err != nil {
 				return usageError(queryError(args[0], err))
 			}
-			in := s.in
+			in := s.In
 			if len(args) == 2 && args[1] != "-" {
 				f, err := os.Open(args[1])
 				if err != nil {
@@ -39,7 +39,7 @@ with its line number on stderr and skipped.`,
 				defer f.Close()
 				in = f
 			}
-			_, err = spl.FilterJSONLines(cmd.Context(), prog, in, s.out, s.err)
+			_, err = spl.FilterJSONLines(cmd.Context(), prog, in, s.Out, s.Err)
 			return flushOrEPIPE(err)
 		},
 	}

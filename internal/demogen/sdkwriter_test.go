@@ -8,7 +8,7 @@ import (
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
-	"github.com/slstail/slstail/demogen"
+	"github.com/slstail/slstail/internal/demogen"
 	"github.com/slstail/slstail/slsd"
 )
 
