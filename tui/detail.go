@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/consumer"
-	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/internal/textsafe"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
 

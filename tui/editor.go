@@ -11,9 +11,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
-	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/themes"
 )
 
