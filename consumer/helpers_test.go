@@ -29,8 +29,8 @@ func TestMain(m *testing.M) {
 }
 
 // settled waits for goroutines to end. The SDK's heartbeat goroutine
-// outlives StopAndWait by up to one heartbeat interval (sls-protocol.md
-// §12.4), longer than goleak's own retries wait.
+// outlives StopAndWait by up to one heartbeat interval (heart_beat.go
+// sleeps a whole interval before it checks its shutdown flag), longer than goleak's own retries wait.
 func settled(opts ...goleak.Option) error {
 	deadline := time.Now().Add(5 * time.Second)
 	for {

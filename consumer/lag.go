@@ -181,8 +181,8 @@ func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
 }
 
 // updateTime reads GetCheckPoint's updateTime, documented as seconds but
-// shown (and sent by slsd) as microseconds (sls-protocol.md §9.7): the
-// magnitude tells which.
+// shown in SLS's own response examples (and sent by slsd) as microseconds:
+// the magnitude tells which.
 func updateTime(v int64) time.Time {
 	switch {
 	case v <= 0:

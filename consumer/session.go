@@ -3,76 +3,17 @@ package consumer
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/user"
-	"regexp"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
 	consumerLibrary "github.com/aliyun/aliyun-log-go-sdk/consumer"
 	"github.com/go-kit/kit/log"
-
-	"github.com/slstail/slstail/spl"
-)
-
-// Config configures a Session. Zero tuning fields take the defaults below.
-type Config struct {
-	Endpoint    string // "cn-hangzhou.log.aliyuncs.com", "https://…", or "127.0.0.1:PORT" for slsd
-	Project     string
-	Logstore    string
-	Group       string // "" = ephemeral group "slstail-<user>-<host>-<rand>", deleted on Stop
-	Consumer    string // "" = "<user>@<host>-<pid>"
-	Credentials Credentials
-	Provider    sls.CredentialsProvider // optional, overrides Credentials (refreshing STS)
-	Query       string                  // SPL; "" or "*" = everything
-	From        StartFrom               // where the first run starts (default PosEnd)
-	LogFile     string                  // SDK log file path; "" = discard
-	HTTPClient  *http.Client            // optional base client; its transport is wrapped to observe traffic
-
-	// HeartbeatInterval is the consumer group heartbeat (whole seconds, at
-	// least 1; default 5 s). The group's timeout is three intervals: how
-	// long a crashed slstail keeps shards from the rest of a named group.
-	HeartbeatInterval time.Duration
-	// CommitInterval is how often delivered checkpoints are committed while
-	// running (default 5 s); Stop and Restart always commit.
-	CommitInterval time.Duration
-	// LagInterval is how often checkpoints and shard ends are polled for the
-	// lag display (default 2 s, backing off to 30 s on errors).
-	LagInterval time.Duration
-	// StopTimeout bounds how long Stop and Restart wait for the SDK's
-	// workers (default 15 s): its shutdown can spin forever on a failing
-	// checkpoint commit, and a stuck tail is worse than an abandoned one.
-	StopTimeout time.Duration
-	// FetchInterval is the SDK's DataFetchIntervalInMs (default 200 ms).
-	FetchInterval time.Duration
-	// FetchGroups is how many log groups one pull may return (the SDK's
-	// MaxFetchLogGroupCount, 1 to 1000, default 1000). A paused receiver
-	// holds one pull per shard in memory; fewer groups, less memory, at
-	// some cost in throughput.
-	FetchGroups int
-	// Compact makes the session deliver compacted records (see
-	// Batch.Compact), converted on the shard workers in parallel: for
-	// receivers that keep records, such as the TUI. A receiver that writes
-	// records out and drops them is faster without.
-	Compact bool
-}
-
-const (
-	defaultHeartbeat   = 5 * time.Second
-	defaultCommit      = 5 * time.Second
-	defaultLagInterval = 2 * time.Second
-	defaultStopTimeout = 15 * time.Second
-	// opsTimeout bounds each of the session's own SLS calls (probe, cursors,
-	// checkpoints, lag): the SDK's default retries GETs for 90 s.
-	opsTimeout = 15 * time.Second
 )
 
 // Session is a consumer-group session: it reads every shard it holds with
@@ -93,7 +34,7 @@ type Session struct {
 	rand      io.Reader
 
 	mu        sync.Mutex // serialises Start, Restart and Stop
-	state     int        // 0 new, 1 started, 2 stopped
+	state     sessionState
 	cur       *run
 	gen       int
 	shards    []int
@@ -111,62 +52,32 @@ type Session struct {
 	runMu sync.Mutex // guards cur for the lag poller
 }
 
+// sessionState is where a Session is in its life: Start moves it from new to
+// running, Stop from either to stopped, and a stopped Session stays stopped.
+type sessionState int
+
+const (
+	stateNew sessionState = iota
+	stateRunning
+	stateStopped
+)
+
 // NewSession checks cfg and prepares a session; it does no I/O.
 func NewSession(cfg Config) (*Session, error) {
 	host, err := endpointHost(cfg.Endpoint)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Project == "" {
-		return nil, errors.New("project is empty")
-	}
-	if cfg.Logstore == "" {
-		return nil, errors.New("logstore is empty")
-	}
-	if cfg.Group != "" && !groupNameRe.MatchString(cfg.Group) {
-		return nil, fmt.Errorf("consumer group %q: use 2-128 letters, digits, '-' and '_', starting and ending with a letter or digit", cfg.Group)
-	}
-	provider := cfg.Provider
-	if provider == nil {
-		if cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "" {
-			return nil, ErrNoCredentials
-		}
-		c := cfg.Credentials
-		provider = sls.NewStaticCredentialsProvider(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
-	}
-	if cfg.From.Kind == PosContinue {
-		return nil, errors.New("start position \"continue\" only applies to a restart")
-	}
-	if cfg.From.Kind == PosCheckpoint && cfg.Group == "" {
-		return nil, errors.New("start position \"checkpoint\" needs a named consumer group (--group): an ephemeral group has no checkpoints")
-	}
-	if cfg.HeartbeatInterval <= 0 {
-		cfg.HeartbeatInterval = defaultHeartbeat
-	}
-	if cfg.HeartbeatInterval < time.Second {
-		cfg.HeartbeatInterval = time.Second
-	}
-	if cfg.CommitInterval <= 0 {
-		cfg.CommitInterval = defaultCommit
-	}
-	if cfg.LagInterval <= 0 {
-		cfg.LagInterval = defaultLagInterval
-	}
-	if cfg.StopTimeout <= 0 {
-		cfg.StopTimeout = defaultStopTimeout
-	}
-	if cfg.FetchInterval <= 0 {
-		cfg.FetchInterval = 200 * time.Millisecond
-	}
-	if cfg.FetchGroups < 0 || cfg.FetchGroups > 1000 {
-		return nil, fmt.Errorf("FetchGroups %d: must be between 1 and 1000", cfg.FetchGroups)
+	cfg, err = cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	s := &Session{
 		cfg:       cfg,
 		host:      host,
 		ephemeral: cfg.Group == "",
 		consumer:  cfg.Consumer,
-		provider:  provider,
+		provider:  cfg.provider(),
 		events:    newEventSink(256, 10*time.Second),
 		batches:   make(chan Batch),
 		rand:      rand.Reader,
@@ -190,16 +101,12 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	s.sdkHTTP = &http.Client{Transport: &observer{base: base, t: s.track, consumer: true, logstore: cfg.Logstore, timeout: timeout}}
 	s.opsHTTP = &http.Client{Transport: &observer{base: base, t: s.track, logstore: cfg.Logstore, timeout: opsTimeout}}
-	s.ops = sls.CreateNormalInterfaceV2(sdkEndpoint(cfg.Endpoint), provider)
+	s.ops = sls.CreateNormalInterfaceV2(sdkEndpoint(cfg.Endpoint), s.provider)
 	s.ops.SetHTTPClient(s.opsHTTP)
 	s.ops.SetRetryTimeout(opsTimeout)
 	s.ops.SetUserAgent("slstail")
 	return s, nil
 }
-
-// groupNameRe is permissive on purpose: SLS's exact rule is not documented
-// (sls-protocol.md §9.1); this only catches what cannot be a name.
-var groupNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,126}[A-Za-z0-9]$`)
 
 // Batches delivers the logs, one batch per pull of a shard. The receiver
 // must keep reading: a receiver that stops reading stops consumption (and
@@ -222,9 +129,9 @@ func (s *Session) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch s.state {
-	case 1:
+	case stateRunning:
 		return errors.New("session already started")
-	case 2:
+	case stateStopped:
 		return errors.New("session stopped: a Session cannot be started again")
 	}
 	s.track.setConn(ConnConnecting)
@@ -250,7 +157,7 @@ func (s *Session) Start(ctx context.Context) error {
 	if err := s.startRun(ctx, s.cfg.Query, s.cfg.From, nil, true); err != nil {
 		return fail(err)
 	}
-	s.state = 1
+	s.state = stateRunning
 	lagCtx, cancel := context.WithCancel(context.Background())
 	s.lagStop, s.lagDone = cancel, make(chan struct{})
 	go s.pollLag(lagCtx, s.lagDone)
@@ -265,7 +172,7 @@ func (s *Session) Start(ctx context.Context) error {
 func (s *Session) Restart(ctx context.Context, query string, from StartFrom) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state != 1 {
+	if s.state != stateRunning {
 		return errors.New("session is not running")
 	}
 	if from.Kind == PosCheckpoint && s.ephemeral {
@@ -309,7 +216,7 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 func (s *Session) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state == 2 {
+	if s.state == stateStopped {
 		return nil
 	}
 	var errs []error
@@ -321,7 +228,7 @@ func (s *Session) Stop(ctx context.Context) error {
 		s.last = s.stopRun(ctx, s.cur)
 		s.setCur(nil)
 	}
-	s.state = 2
+	s.state = stateStopped
 	s.track.setConn(ConnStopped)
 	s.events.emit(EventStopped, "stopped", nil)
 	s.events.close()
@@ -455,73 +362,6 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 	return nil
 }
 
-// joinNamedGroup prepares the first run in a named group: it creates the
-// group if needed and, when it exists, adopts its timeout and order so that
-// the SDK (which "corrects" a group whose settings differ from its own)
-// never changes a group other consumers rely on. It returns the start
-// cursors of the shards that have no checkpoint yet: writing them now pins
-// "from" to the moment of Start (the SDK would look up CursorPosition only
-// when a shard worker first runs, skipping what was written in between).
-// Shards with a checkpoint resume from it: that is what joining a group
-// means.
-func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]string, error) {
-	var groups []*sls.ConsumerGroup
-	if err := s.call(ctx, func() (err error) {
-		groups, err = s.ops.ListConsumerGroup(s.cfg.Project, s.cfg.Logstore)
-		return err
-	}); err != nil {
-		return nil, s.classifyErr("ListConsumerGroup", err)
-	}
-	s.namedTimeout, s.namedInOrder = s.groupTimeout(), false
-	exists := false
-	for _, g := range groups {
-		if g.ConsumerGroupName == s.cfg.Group {
-			s.namedTimeout, s.namedInOrder, exists = g.Timeout, g.InOrder, true
-		}
-	}
-	if !exists {
-		if err := s.call(ctx, func() error {
-			return s.ops.CreateConsumerGroup(s.cfg.Project, s.cfg.Logstore, sls.ConsumerGroup{
-				ConsumerGroupName: s.cfg.Group, Timeout: s.namedTimeout})
-		}); err != nil {
-			var se *sls.Error
-			if !errors.As(err, &se) || se.Code != "ConsumerGroupAlreadyExist" {
-				return nil, s.classifyErr("CreateConsumerGroup "+s.cfg.Group, err)
-			}
-		}
-	}
-	cps, err := s.checkpoints(ctx, s.cfg.Group)
-	if err != nil {
-		return nil, err
-	}
-	kept := 0
-	for _, cp := range cps {
-		if cp.CheckPoint != "" {
-			kept++
-		}
-	}
-	if kept > 0 && from.Kind != PosCheckpoint {
-		s.events.emit(EventInfo, fmt.Sprintf("group %q has checkpoints on %d shards: they resume from there; %s applies to the others", s.cfg.Group, kept, from), nil)
-	}
-	if kept == len(s.shards) {
-		return nil, nil
-	}
-	if from.Kind == PosCheckpoint {
-		from = StartFrom{Kind: PosEnd}
-	}
-	all, err := s.cursorsAt(ctx, from)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int]string)
-	for id, c := range all {
-		if cp := cps[id]; cp == nil || cp.CheckPoint == "" {
-			out[id] = c
-		}
-	}
-	return out, nil
-}
-
 // stopRun stops a run's worker and returns the positions it delivered up
 // to. The ephemeral group is deleted once the worker has committed.
 func (s *Session) stopRun(ctx context.Context, r *run) map[int]string {
@@ -544,174 +384,4 @@ func (s *Session) stopRun(ctx context.Context, r *run) map[int]string {
 		s.events.emit(EventInfo, "stop cancelled; the SDK's workers were abandoned and deliver nothing more", nil)
 	}
 	return pos
-}
-
-// deleteGroup deletes an ephemeral group, best effort: a leftover group
-// holds no shards from anyone and SLS expires its consumers.
-func (s *Session) deleteGroup(group string) {
-	if err := s.ops.DeleteConsumerGroup(s.cfg.Project, s.cfg.Logstore, group); err != nil {
-		s.events.emitErr(s.classifyErr("DeleteConsumerGroup "+group, err))
-	}
-}
-
-// checkQuery validates an SPL query locally, then asks the server with one
-// PullLogs at the end of one shard (which returns no data), so that a query
-// the server rejects is caught before anything stops.
-func (s *Session) checkQuery(ctx context.Context, query string) error {
-	q := sdkQuery(query)
-	if q == "" {
-		return nil
-	}
-	if res := spl.Check(q); res.Err != nil {
-		return &Error{Kind: EventQuery, Op: "check query", Message: res.Err.Error()}
-	}
-	if len(s.shards) == 0 {
-		return nil
-	}
-	shard := s.shards[0]
-	var cursor string
-	if err := s.call(ctx, func() (err error) {
-		cursor, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, shard, "end")
-		return err
-	}); err != nil {
-		return s.classifyErr(fmt.Sprintf("GetCursor shard %d", shard), err)
-	}
-	err := s.call(ctx, func() error {
-		_, _, err := s.ops.PullLogsWithQuery(&sls.PullLogRequest{Project: s.cfg.Project, Logstore: s.cfg.Logstore,
-			ShardID: shard, Cursor: cursor, LogGroupMaxCount: 1, Query: q})
-		return err
-	})
-	if err != nil {
-		e := s.classifyErr("query probe (PullLogs)", err)
-		var ce *Error
-		if errors.As(e, &ce) && ce.Kind == EventInfo && ce.Status == http.StatusBadRequest {
-			ce.Kind = EventQuery
-		}
-		return e
-	}
-	return nil
-}
-
-// cursorsAt finds every shard's cursor for a position.
-func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string, error) {
-	arg := "end"
-	switch from.Kind {
-	case PosBegin:
-		arg = "begin"
-	case PosTime, PosAgo:
-		arg = fmt.Sprint(from.at(time.Now()).Unix())
-	}
-	out := make(map[int]string, len(s.shards))
-	for _, id := range s.shards {
-		var c string
-		if err := s.call(ctx, func() (err error) {
-			c, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
-			return err
-		}); err != nil {
-			return nil, s.classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
-		}
-		out[id] = c
-	}
-	return out, nil
-}
-
-func (s *Session) listShards(ctx context.Context) ([]int, error) {
-	var shards []*sls.Shard
-	if err := s.call(ctx, func() (err error) {
-		shards, err = s.ops.ListShards(s.cfg.Project, s.cfg.Logstore)
-		return err
-	}); err != nil {
-		return nil, s.classifyErr("ListShards", err)
-	}
-	ids := make([]int, 0, len(shards))
-	for _, sh := range shards {
-		if sh.Status == "" || strings.EqualFold(sh.Status, "readwrite") || strings.EqualFold(sh.Status, "readonly") {
-			ids = append(ids, sh.ShardID)
-		}
-	}
-	sort.Ints(ids)
-	if len(ids) == 0 {
-		return nil, fmt.Errorf("logstore %q has no shards", s.cfg.Logstore)
-	}
-	return ids, nil
-}
-
-// call runs one SDK call so that ctx can abandon it: the SDK takes no
-// context. The call itself ends within opsTimeout.
-func (s *Session) call(ctx context.Context, f func() error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	done := make(chan error, 1)
-	go func() { done <- f() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (s *Session) heartbeatSecs() int {
-	return int((s.cfg.HeartbeatInterval + time.Second - 1) / time.Second)
-}
-
-func (s *Session) groupTimeout() int { return 3 * s.heartbeatSecs() }
-
-func (s *Session) ephemeralGroupName() string {
-	var b [4]byte
-	_, _ = io.ReadFull(s.rand, b[:])
-	name := fmt.Sprintf("slstail-%s-%s-%s", userName(), hostName(), hex.EncodeToString(b[:]))
-	name = strings.ToLower(nameClean.ReplaceAllString(name, "-"))
-	if len(name) > 64 {
-		name = name[:55] + "-" + hex.EncodeToString(b[:])
-	}
-	return name
-}
-
-var nameClean = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-func userName() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	return "user"
-}
-
-func hostName() string {
-	h, err := os.Hostname()
-	if err != nil || h == "" {
-		return "host"
-	}
-	h, _, _ = strings.Cut(h, ".")
-	return h
-}
-
-// sdkQuery is the query as sent: "*" means everything, which is no query
-// at all (and spares the server running one).
-func sdkQuery(q string) string {
-	q = strings.TrimSpace(q)
-	if q == "*" {
-		return ""
-	}
-	return q
-}
-
-func heldOnly(cursors map[int]string, st Status) map[int]string {
-	out := make(map[int]string)
-	for _, sh := range st.Shards {
-		if c, ok := cursors[sh.Shard]; ok && sh.Held {
-			out[sh.Shard] = c
-		}
-	}
-	return out
-}
-
-func sortedKeys(m map[int]string) []int {
-	ids := make([]int, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	return ids
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // splCase is one entry of testdata/spl-cases.json, the project's conformance
-// corpus collected from the SLS documentation (a copy of ../shared).
+// corpus collected from the SLS documentation (each case names its page).
 type splCase struct {
 	Name        string              `json:"name"`
 	SPL         string              `json:"spl"`

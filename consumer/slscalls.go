@@ -1,0 +1,135 @@
+package consumer
+
+// The session's own SLS calls, outside the SDK's consumer library: the
+// shard list, start cursors, and the query probe.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
+
+	"github.com/slstail/slstail/spl"
+)
+
+// checkQuery validates an SPL query locally, then asks the server with one
+// PullLogs at the end of one shard (which returns no data), so that a query
+// the server rejects is caught before anything stops.
+func (s *Session) checkQuery(ctx context.Context, query string) error {
+	q := sdkQuery(query)
+	if q == "" {
+		return nil
+	}
+	if res := spl.Check(q); res.Err != nil {
+		return &Error{Kind: EventQuery, Op: "check query", Message: res.Err.Error()}
+	}
+	if len(s.shards) == 0 {
+		return nil
+	}
+	shard := s.shards[0]
+	var cursor string
+	if err := s.call(ctx, func() (err error) {
+		cursor, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, shard, "end")
+		return err
+	}); err != nil {
+		return s.classifyErr(fmt.Sprintf("GetCursor shard %d", shard), err)
+	}
+	err := s.call(ctx, func() error {
+		_, _, err := s.ops.PullLogsWithQuery(&sls.PullLogRequest{Project: s.cfg.Project, Logstore: s.cfg.Logstore,
+			ShardID: shard, Cursor: cursor, LogGroupMaxCount: 1, Query: q})
+		return err
+	})
+	if err != nil {
+		e := s.classifyErr("query probe (PullLogs)", err)
+		var ce *Error
+		if errors.As(e, &ce) && ce.Kind == EventInfo && ce.Status == http.StatusBadRequest {
+			ce.Kind = EventQuery
+		}
+		return e
+	}
+	return nil
+}
+
+// cursorsAt finds every shard's cursor for a position.
+func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string, error) {
+	arg := "end"
+	switch from.Kind {
+	case PosBegin:
+		arg = "begin"
+	case PosTime, PosAgo:
+		arg = fmt.Sprint(from.at(time.Now()).Unix())
+	}
+	out := make(map[int]string, len(s.shards))
+	for _, id := range s.shards {
+		var c string
+		if err := s.call(ctx, func() (err error) {
+			c, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
+			return err
+		}); err != nil {
+			return nil, s.classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
+		}
+		out[id] = c
+	}
+	return out, nil
+}
+
+func (s *Session) listShards(ctx context.Context) ([]int, error) {
+	var shards []*sls.Shard
+	if err := s.call(ctx, func() (err error) {
+		shards, err = s.ops.ListShards(s.cfg.Project, s.cfg.Logstore)
+		return err
+	}); err != nil {
+		return nil, s.classifyErr("ListShards", err)
+	}
+	ids := make([]int, 0, len(shards))
+	for _, sh := range shards {
+		if sh.Status == "" || strings.EqualFold(sh.Status, "readwrite") || strings.EqualFold(sh.Status, "readonly") {
+			ids = append(ids, sh.ShardID)
+		}
+	}
+	sort.Ints(ids)
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("logstore %q has no shards", s.cfg.Logstore)
+	}
+	return ids, nil
+}
+
+// call runs one SDK call so that ctx can abandon it: the SDK takes no
+// context. The call itself ends within opsTimeout.
+func (s *Session) call(ctx context.Context, f func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sdkQuery is the query as sent: "*" means everything, which is no query
+// at all (and spares the server running one).
+func sdkQuery(q string) string {
+	q = strings.TrimSpace(q)
+	if q == "*" {
+		return ""
+	}
+	return q
+}
+
+func sortedKeys(m map[int]string) []int {
+	ids := make([]int, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	return ids
+}
