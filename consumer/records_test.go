@@ -1,7 +1,6 @@
 package consumer
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,17 +185,4 @@ func BenchmarkCompact(b *testing.B) {
 		compact(recs)
 	}
 	b.ReportMetric(float64(b.N*25000)/b.Elapsed().Seconds(), "logs/s")
-}
-
-func TestAppendJSONStringEscapesEveryControl(t *testing.T) {
-	in := "a\"\\\n\x1b[2J\x7f\u009b31m\xffé"
-	got := string(AppendJSONString(nil, in))
-	want := `"a\"\\\n\u001b[2J\u007f\u009b31m\ufffdé"`
-	if got != want {
-		t.Fatalf("got  %s\nwant %s", got, want)
-	}
-	var back string
-	if err := json.Unmarshal([]byte(got), &back); err != nil || back != strings.ToValidUTF8(in, "\ufffd") {
-		t.Errorf("decodes to %q, %v", back, err)
-	}
 }

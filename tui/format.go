@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
-	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/internal/textsafe"
 )
 
@@ -170,9 +169,10 @@ func displayValue(v string) string {
 	return textsafe.Sanitize(v)
 }
 
-// jsonString is s as a JSON string literal, safe for the terminal.
+// jsonString is s as a JSON string literal; textsafe's JSON encoding is
+// already safe for the terminal.
 func jsonString(s string) string {
-	return textsafe.Sanitize(string(consumer.AppendJSONString(nil, s)))
+	return string(textsafe.AppendJSONString(nil, s))
 }
 
 // widths measures display columns with a fixed East-Asian setting, so that

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"text/template"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 // recordWriter writes delivered logs to a pipe or file. Implementations buffer;
@@ -72,9 +72,9 @@ func (rw *rawWriter) Write(r *consumer.Record) error {
 	b = strconv.AppendInt(b, int64(r.Shard), 10)
 	for k, v := range r.Fields() {
 		b = append(b, ' ')
-		b = appendRawValue(b, k)
+		b = textsafe.AppendQuoted(b, k)
 		b = append(b, '=')
-		b = appendRawValue(b, v)
+		b = textsafe.AppendQuoted(b, v)
 	}
 	b = append(b, '\n')
 	rw.buf = b
@@ -84,39 +84,31 @@ func (rw *rawWriter) Write(r *consumer.Record) error {
 
 func (rw *rawWriter) Flush() error { return rw.w.Flush() }
 
-// appendRawValue appends s bare when it is plain, else Go-quoted: quoting also
-// neutralises terminal control sequences in untrusted values.
-func appendRawValue(b []byte, s string) []byte {
-	if s == "" {
-		return append(b, `""`...)
-	}
-	for _, c := range s {
-		if c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f || c == utf8.RuneError || (c >= 0x80 && c < 0xa0) {
-			return strconv.AppendQuote(b, s)
-		}
-	}
-	return append(b, s...)
-}
-
 // templateWriter renders --template once a log. The template sees the Record
-// (.Shard, .Time, .Receive, .Topic, .Source, .Tags), .Fields, the fields as
-// a list of .Key and .Value, and .F, a map of the fields by key. The map,
-// the list and the output buffer are reused from log to log: the template
-// runs synchronously and keeps none of them.
+// (.Shard, .Time, .Receive), .Topic, .Source, .Tags, .Fields (lists of .Key
+// and .Value) and .F, a map of the fields and tags by key. Every string it
+// sees from the log is sanitized by textsafe's policy first: a template
+// writes log values where the user put them, and those values are untrusted.
+// The map, the lists and the output buffer are reused from log to log: the
+// template runs synchronously and keeps none of them.
 type templateWriter struct {
 	w      *bufio.Writer
 	t      *template.Template
 	f      map[string]string
 	fields []consumer.Field
+	tags   []consumer.Field
 	buf    bytes.Buffer
 }
 
 type templateData struct {
 	*consumer.Record
-	// Fields shadows Record.Fields (an iterator) with the list the README
-	// documents, so that {{range .Fields}}{{.Key}}{{end}} works.
-	Fields []consumer.Field
-	F      map[string]string
+	// These shadow the Record's methods of the same names with sanitized
+	// values; Fields is the list the README documents, so that
+	// {{range .Fields}}{{.Key}}{{end}} works.
+	Topic, Source string
+	Tags          []consumer.Field
+	Fields        []consumer.Field
+	F             map[string]string
 }
 
 func (tw *templateWriter) Write(r *consumer.Record) error {
@@ -124,15 +116,22 @@ func (tw *templateWriter) Write(r *consumer.Record) error {
 		tw.f = make(map[string]string, r.NumFields()+len(r.Tags()))
 	}
 	clear(tw.f)
+	tw.tags = tw.tags[:0]
 	for _, t := range r.Tags() {
+		t = consumer.Field{Key: textsafe.Sanitize(t.Key), Value: textsafe.Sanitize(t.Value)}
+		tw.tags = append(tw.tags, t)
 		tw.f["__tag__:"+t.Key] = t.Value
 	}
 	tw.fields = r.AppendFields(tw.fields[:0])
-	for _, f := range tw.fields {
+	for i, f := range tw.fields {
+		f = consumer.Field{Key: textsafe.Sanitize(f.Key), Value: textsafe.Sanitize(f.Value)}
+		tw.fields[i] = f
 		tw.f[f.Key] = f.Value
 	}
 	tw.buf.Reset()
-	if err := tw.t.Execute(&tw.buf, templateData{Record: r, Fields: tw.fields, F: tw.f}); err != nil {
+	data := templateData{Record: r, Topic: textsafe.Sanitize(r.Topic()), Source: textsafe.Sanitize(r.Source()),
+		Tags: tw.tags, Fields: tw.fields, F: tw.f}
+	if err := tw.t.Execute(&tw.buf, data); err != nil {
 		return usageError(fmt.Errorf("--template: %w", err))
 	}
 	if b := tw.buf.Bytes(); len(b) == 0 || b[len(b)-1] != '\n' {

@@ -131,3 +131,36 @@ func TestTemplateWriterDoesNotCarryFieldsOver(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Every plain format neutralises what a log value could do to a terminal:
+// OSC 52, CSI, C1 controls, NUL, CR and bidi overrides, in values, keys,
+// tags, topic and source alike.
+func TestEveryPlainFormatNeutralisesControlSequences(t *testing.T) {
+	hostile := "a\x1b]52;c;QUFB\x07\x1b[2J\u009b31m\x00\r\u202egnp.exe"
+	g := &consumer.Group{Topic: hostile, Source: hostile, Tags: []consumer.Field{{Key: "k" + hostile, Value: hostile}}}
+	r := consumer.NewRecord(1, time.Unix(1764000000, 0), g, consumer.Field{Key: "v", Value: hostile})
+	templates := map[string]string{
+		"jsonl": "",
+		"raw":   "",
+		"template": `{{.Topic}} {{.Source}} {{range .Tags}}{{.Key}}={{.Value}}{{end}} ` +
+			`{{range .Fields}}{{.Key}}={{.Value}}{{end}} {{.F.v}}`,
+	}
+	for format, tmpl := range templates {
+		var buf bytes.Buffer
+		w, err := newRecordWriter(&buf, format, tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+		_ = w.Flush()
+		out := strings.TrimSuffix(buf.String(), "\n")
+		for _, c := range out {
+			if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x202e {
+				t.Errorf("%s: raw %U reached the output: %q", format, c, out)
+				break
+			}
+		}
+	}
+}

@@ -4,10 +4,15 @@
 // \xff), so that a log value can neither drive the terminal nor hide or
 // reorder what is shown, and the reader still sees that the bytes were there.
 //
-// It is used by the terminal UI and by the plain-output fallback alike.
+// This package is slstail's one escaping policy for untrusted text: Unsafe
+// says which runes must never reach a terminal raw, and every encoding of a
+// log value follows it — Sanitize for the TUI and templates, AppendJSONString
+// for JSON lines (the TUI's JSON view, saves and copies, --output jsonl), and
+// AppendQuoted for --output raw.
 package textsafe
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -77,10 +82,17 @@ func isSafe(s string, newlines bool) bool {
 	return true
 }
 
-// unsafeRune reports whether r must not reach the terminal raw: C0 and C1
+// Unsafe reports whether r must not reach the terminal raw: C0 and C1
 // controls, DEL, and the invisible format characters that reorder or hide
 // text (bidi embeddings, overrides and isolates, line and paragraph
-// separators).
+// separators). utf8.RuneError stands for invalid UTF-8 and is unsafe too.
+func Unsafe(r rune) bool {
+	if r == utf8.RuneError {
+		return true
+	}
+	return unsafeRune(r)
+}
+
 func unsafeRune(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
@@ -128,4 +140,60 @@ func appendEscaped(b []byte, s string, newlines bool) []byte {
 		i += size
 	}
 	return b
+}
+
+// AppendJSONString appends s as a JSON string literal. Invalid UTF-8 becomes
+// U+FFFD and every unsafe rune is escaped as \uXXXX, so the output is valid
+// JSON and, printed as it is, carries nothing a terminal would act on.
+func AppendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == 0x7f:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case unsafeRune(r):
+			b = append(b, '\\', 'u',
+				hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// AppendQuoted appends s bare when it is a plain word, else Go-quoted, so
+// that "key=value" pairs split back unambiguously: empty values, spaces,
+// quotes, '=', '\\' and every unsafe rune force quoting, and strconv's
+// quoting escapes the unsafe runes.
+func AppendQuoted(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, `""`...)
+	}
+	for _, c := range s {
+		if c <= ' ' || c == '"' || c == '=' || c == '\\' || Unsafe(c) {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(b, s...)
 }

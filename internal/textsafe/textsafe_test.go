@@ -1,6 +1,7 @@
 package textsafe
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -69,4 +70,35 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("control byte survived in %q", out)
 		}
 	})
+}
+
+func TestAppendJSONStringEscapesEveryControl(t *testing.T) {
+	in := "a\"\\\n\x1b[2J\x7f\u009b31m\xffé\u202egnp.exe"
+	got := string(AppendJSONString(nil, in))
+	want := `"a\"\\\n\u001b[2J\u007f\u009b31m\ufffdé\u202egnp.exe"`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	var back string
+	if err := json.Unmarshal([]byte(got), &back); err != nil || back != strings.ToValidUTF8(in, "\ufffd") {
+		t.Errorf("decodes to %q, %v", back, err)
+	}
+}
+
+func TestAppendQuoted(t *testing.T) {
+	for in, want := range map[string]string{
+		"":              `""`,
+		"plain":         `plain`,
+		"two words":     `"two words"`,
+		"a=b":           `"a=b"`,
+		"\x1b]52;c;x\a": `"\x1b]52;c;x\a"`,
+		"\u202egnp.exe": `"\u202egnp.exe"`,
+		"\u009b2J":      `"\u009b2J"`,
+		"bad\xff":       `"bad\xff"`,
+		"héllo":         `héllo`,
+	} {
+		if got := string(AppendQuoted(nil, in)); got != want {
+			t.Errorf("AppendQuoted(%q) = %s, want %s", in, got, want)
+		}
+	}
 }
