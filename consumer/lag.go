@@ -15,8 +15,7 @@ const maxLagInterval = 30 * time.Second
 // pollLag polls the group's checkpoints and each shard's end, so that the
 // status shows checkpoint times and lag for every shard, held or not. It
 // backs off while SLS fails and stops when ctx ends.
-func (s *Session) pollLag(ctx context.Context, done chan<- struct{}) {
-	defer close(done)
+func (s *Session) pollLag(ctx context.Context) {
 	times := make(map[string]time.Time) // shard/cursor -> receive time; cursors are immutable
 	interval := s.cfg.LagInterval
 	timer := time.NewTimer(0)
