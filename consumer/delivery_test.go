@@ -195,8 +195,12 @@ func TestSessionBudgetBoundsPullsInFlight(t *testing.T) {
 
 func TestFetchGroupsFollowLimit(t *testing.T) {
 	s := &Session{cfg: Config{FetchGroups: 1000, Limit: 100}, shards: make([]int, 16)}
-	if got := s.fetchGroups(); got != 7 {
-		t.Errorf("--max 100 over 16 shards pulls %d groups, want 7", got)
+	if got := s.fetchGroups(); got != 1 {
+		t.Errorf("--max 100 over 16 shards pulls %d groups, want 1", got)
+	}
+	s.cfg.Limit = 10000
+	if got := s.fetchGroups(); got != 79 {
+		t.Errorf("--max 10000 over 16 shards pulls %d groups, want 79", got)
 	}
 	s.cfg.Limit = 0
 	if got := s.fetchGroups(); got != 1000 {

@@ -47,15 +47,17 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) e
 	if err != nil {
 		return err
 	}
-	positions := r.positions()
+	positions := r.readPositions()
 	held := make(map[int]bool)
 	for _, sh := range s.track.snapshot().Shards {
 		held[sh.Shard] = sh.Held
 	}
 	var firstErr error
 	for _, id := range s.shards {
-		// Held shards are measured from what the receiver got, which runs
-		// ahead of the committed checkpoint; others from the checkpoint.
+		// Held shards are measured from what the receiver was handed,
+		// which runs ahead of the committed checkpoint (and, for a batch
+		// it chose not to acknowledge, ahead of its position); others
+		// from the checkpoint.
 		pos, ok := positions[id]
 		if !ok || !held[id] {
 			pos = ""

@@ -64,6 +64,7 @@ type run struct {
 // the position they leave once acknowledged.
 type ledger struct {
 	acked   string // cursor after the last batch covered by acknowledgements
+	read    string // cursor after the last batch handed over (or empty pull)
 	pending []pending
 	seq     uint64
 }
@@ -144,6 +145,7 @@ func (r *run) expect(shard int, next string) uint64 {
 	defer r.mu.Unlock()
 	l := r.ledger(shard)
 	l.seq++
+	l.read = next
 	l.pending = append(l.pending, pending{seq: l.seq, next: next})
 	return l.seq
 }
@@ -153,6 +155,7 @@ func (r *run) pass(shard int, next string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l := r.ledger(shard)
+	l.read = next
 	if len(l.pending) == 0 {
 		l.acked = next
 		r.track.acked(shard, 0, next)
@@ -299,6 +302,23 @@ func (r *run) positionsLocked() map[int]string {
 	out := make(map[int]string, len(r.shards))
 	for id, l := range r.shards {
 		if l.acked != "" {
+			out[id] = l.acked
+		}
+	}
+	return out
+}
+
+// readPositions returns how far each shard has been read: the cursor after
+// the last batch handed to the receiver, acknowledged or not.
+func (r *run) readPositions() map[int]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[int]string, len(r.shards))
+	for id, l := range r.shards {
+		switch {
+		case l.read != "":
+			out[id] = l.read
+		case l.acked != "":
 			out[id] = l.acked
 		}
 	}

@@ -446,14 +446,17 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 }
 
 // fetchGroups is the SDK's MaxFetchLogGroupCount for a run: FetchGroups,
-// or with a Limit, what one shard's share of it needs if each log group
-// held one log (a log group holds at least one), so that a --max run does
-// not pull a thousand groups from every shard to write a few logs.
+// or with a Limit, an eighth of each shard's share of it (log groups hold
+// many logs), so that a --max run does not pull a thousand groups from
+// every shard to write a few logs. Small pulls also keep its batches
+// small: a batch cut by the limit is not acknowledged (its shard's
+// checkpoint stays before it), so whole batches are what lets a series of
+// --max runs from the checkpoint make progress.
 func (s *Session) fetchGroups() int {
 	n := s.cfg.FetchGroups
 	if s.cfg.Limit > 0 && len(s.shards) > 0 {
-		share := (s.cfg.Limit + int64(len(s.shards)) - 1) / int64(len(s.shards))
-		n = int(min(int64(n), max(share, 1)))
+		per := 8 * int64(len(s.shards))
+		n = int(min(int64(n), max((s.cfg.Limit+per-1)/per, 1)))
 	}
 	return n
 }

@@ -164,7 +164,7 @@ type ShardStatus struct {
 	Checkpoint     string        // last committed checkpoint cursor
 	CheckpointTime time.Time     // receive time of the log at the checkpoint
 	EndTime        time.Time     // receive time of the newest data in the shard
-	Lag            time.Duration // from Position (held shards) or Checkpoint to EndTime
+	Lag            time.Duration // from what the receiver was handed (held shards) or Checkpoint, to EndTime
 	LastError      string
 	UpdatedAt      time.Time
 }

@@ -153,16 +153,17 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 	}
 	plain := outputChoice{format: o.output, max: o.max}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
+	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return err
 	}
 	if plain {
-		w, err := newRecordWriter(s.Out, orDefault(o.output, "jsonl"), "")
+		enc, err := newEncoder(orDefault(o.output, "jsonl"), "")
 		if err != nil {
 			return usageError(err)
 		}
-		return runPlain(ctx, sess, w, s.Err, plainLimits{max: o.max})
+		return runPlain(ctx, sess, newPlainOut(s.Out, enc, plainLimits{max: o.max}), s.Err, interrupts())
 	}
 	set, err := resolveSettings(cmd, s.getenv)
 	if err != nil {
