@@ -24,7 +24,10 @@ import (
 	"github.com/slstail/slstail/slsd"
 )
 
-var faultStall = flag.Duration("fault.stall", time.Second, "StallAfter of the sessions in the fault tests")
+var (
+	faultStall    = flag.Duration("fault.stall", time.Second, "StallAfter of the sessions in the fault tests")
+	faultDefaults = flag.Bool("fault.defaults", false, "the group-deletion test with the default heartbeat and commit intervals (5 s)")
+)
 
 // proxied starts a proxy in front of the env's slsd and returns it with a
 // config that goes through it.
@@ -248,7 +251,9 @@ func TestFaultServerRestartSamePort(t *testing.T) {
 
 // The consumer group is deleted under the session (the console, or a
 // server that lost it): the session recreates it from the positions
-// written out and goes on; nothing lost, nothing repeated.
+// written out and goes on; nothing lost, nothing repeated. It learns of it
+// from the next heartbeat or checkpoint commit, whichever comes first
+// (-fault.defaults: the shipped 5 s intervals).
 func TestFaultGroupDeleted(t *testing.T) {
 	for _, named := range []bool{false, true} {
 		name := "ephemeral"
@@ -259,6 +264,9 @@ func TestFaultGroupDeleted(t *testing.T) {
 			e := newEnv(t)
 			cfg := e.config()
 			cfg.StallAfter = *faultStall
+			if *faultDefaults {
+				cfg.HeartbeatInterval, cfg.CommitInterval = 0, 0
+			}
 			if named {
 				cfg.Group, cfg.Consumer = "oncall", "solo"
 			}
@@ -295,8 +303,8 @@ func TestFaultGroupDeleted(t *testing.T) {
 					t.Errorf("named group became %q", st.Group)
 				}
 			}
-			t.Logf("%s group deleted: recreated after %v (one heartbeat: %v), logs flowing after %v; %d logs, none lost or repeated",
-				name, recreated.Round(10*time.Millisecond), cfg.HeartbeatInterval, flowing.Round(10*time.Millisecond), n)
+			t.Logf("%s group deleted: recreated after %v (heartbeat %v, commits every %v), logs flowing after %v; %d logs, none lost or repeated",
+				name, recreated.Round(10*time.Millisecond), s.cfg.HeartbeatInterval, s.cfg.CommitInterval, flowing.Round(10*time.Millisecond), n)
 			if err := stopAndWait(t, s); err != nil {
 				t.Fatal(err)
 			}
