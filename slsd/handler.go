@@ -188,6 +188,8 @@ func (s *Server) route(c *call) error {
 			return newErr(http.StatusBadRequest, "MissingParameter", "Missing query key : key.")
 		}
 		return s.putLogs(c, proj, p[1], key)
+	case p[2] == "shards" && len(p) == 4 && m == http.MethodPost:
+		return s.splitOrMerge(c, ls, p[3])
 	case p[2] == "shards" && len(p) == 4 && m == http.MethodGet:
 		sh, aerr := ls.shard(p[3])
 		if aerr != nil {
