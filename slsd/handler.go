@@ -58,7 +58,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	var err error
-	if aerr := s.authenticate(r); aerr != nil {
+	if aerr := s.proxyTargetError(r); aerr != nil {
+		err = aerr
+	} else if aerr := s.authenticate(r); aerr != nil {
 		err = aerr
 	} else {
 		err = s.route(c)
@@ -124,7 +126,7 @@ func (s *Server) route(c *call) error {
 			case http.MethodPost:
 				return s.createProject(c)
 			}
-			return errInvalidMethod(c.r.URL.Path)
+			return notImplemented(c.r)
 		}
 		switch m {
 		case http.MethodGet:
@@ -136,7 +138,7 @@ func (s *Server) route(c *call) error {
 		case http.MethodDelete:
 			return s.deleteProject(c)
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	if c.project == "" {
 		return newErr(http.StatusBadRequest, "InvalidHost", "Host header %s is invalid.", c.r.Host)
@@ -155,7 +157,7 @@ func (s *Server) route(c *call) error {
 		case http.MethodPost:
 			return s.createLogstore(c, proj)
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	if len(p) == 2 {
 		switch {
@@ -168,7 +170,7 @@ func (s *Server) route(c *call) error {
 		case m == http.MethodPost:
 			return s.putLogs(c, proj, p[1], "")
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	ls, aerr := proj.logstore(p[1])
 	if aerr != nil {
@@ -207,6 +209,8 @@ func (s *Server) route(c *call) error {
 		default:
 			return errParam("Parameter type %s is not valid", t)
 		}
+	case p[2] == "index" && len(p) == 3:
+		return s.indexConfig(c, ls)
 	case p[2] == "consumergroups" && len(p) == 3:
 		switch m {
 		case http.MethodGet:
@@ -233,16 +237,15 @@ func (s *Server) route(c *call) error {
 			}
 		}
 	}
-	// Indexes, queries (GetLogs, GetHistograms) and the other APIs slsd does
-	// not have are answered as SLS answers a request it has no route for.
-	return errInvalidMethod(c.r.URL.Path)
+	// Queries (GetLogs, GetHistograms) and the other APIs slsd does not have.
+	return notImplemented(c.r)
 }
 
 // routeOther answers the read-only probes of machine groups and Logtail
 // configs that the SDK's e2e tests make; slsd has none of either.
 func (s *Server) routeOther(c *call, p []string) error {
 	if c.r.Method != http.MethodGet {
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	switch {
 	case p[0] == "machinegroups" && len(p) == 1:
@@ -254,7 +257,7 @@ func (s *Server) routeOther(c *call, p []string) error {
 	case p[0] == "configs" && len(p) == 2:
 		return newErr(http.StatusNotFound, "ConfigNotExist", "config %s does not exist", p[1])
 	}
-	return errInvalidMethod(c.r.URL.Path)
+	return notImplemented(c.r)
 }
 
 // writeJSON answers 200 with v as JSON. SLS never compresses JSON answers

@@ -132,8 +132,9 @@ type logstore struct {
 	rr        atomic.Uint64 // load-balanced writes
 	trimMu    sync.Mutex    // one trimmer at a time, so concurrent puts do not drop twice
 
-	mu   sync.RWMutex // guards meta
-	meta logstoreMeta
+	mu    sync.RWMutex // guards meta and index
+	meta  logstoreMeta
+	index map[string]any // the index configuration as set; nil when none
 
 	groupsMu sync.Mutex
 	groups   map[string]*consumerGroup
