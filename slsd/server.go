@@ -50,6 +50,11 @@ type Config struct {
 	// Now is the clock for receive times, retention, heartbeats and the
 	// request-date check; nil means time.Now. Tests use it to age data.
 	Now func() time.Time
+	// SplitEvery, when positive, reshards Project/Logstore in the
+	// background for demos and consumer tests: every SplitEvery the widest
+	// readwrite shard is split in the middle, and the next time the two
+	// halves are merged back. Each change is logged at Info level.
+	SplitEvery time.Duration
 }
 
 // DefaultShards is the shard count of logstores created without one.
@@ -88,6 +93,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Retention.MaxBytes < 0 || cfg.Retention.MaxAge < 0 {
 		return nil, errors.New("slsd: retention bounds must not be negative")
+	}
+	if cfg.SplitEvery < 0 || cfg.SplitEvery > 0 && (cfg.Project == "" || cfg.Logstore == "") {
+		return nil, errors.New("slsd: SplitEvery needs a positive interval, a Project and a Logstore")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -205,6 +213,13 @@ func (s *Server) Start() error {
 		defer s.done.Done()
 		s.janitor()
 	}()
+	if every := s.cfg.SplitEvery; every > 0 {
+		s.done.Add(1)
+		go func() {
+			defer s.done.Done()
+			s.reshardLoop(every)
+		}()
+	}
 	s.log.Info("slsd listening", "endpoint", ln.Addr().String())
 	return nil
 }

@@ -458,3 +458,39 @@ func TestPutsDuringSplits(t *testing.T) {
 		t.Fatalf("%d shards became readonly, want 18", len(fixed))
 	}
 }
+
+// TestSplitEvery checks the resharding that `slstail serve --split-every`
+// runs: split the widest readwrite shard in the middle, merge the halves
+// back, repeat.
+func TestSplitEvery(t *testing.T) {
+	s := startServer(t, Config{})
+	halves := s.reshardStep(nil)
+	if len(halves) != 2 || halves[0].ID != 4 || halves[1].BeginKey != "20000000000000000000000000000000" {
+		t.Fatalf("first step split into %+v, want shard 0's halves 4 and 5", halves)
+	}
+	if got := s.reshardStep(halves); got != nil {
+		t.Fatalf("second step: %+v, want a merge", got)
+	}
+	shards, _ := s.Shards(testProject, testLogstore)
+	if last := shards[len(shards)-1]; len(shards) != 7 || last.ID != 6 || last.BeginKey != minKey || last.EndKey != "40000000000000000000000000000000" {
+		t.Fatalf("after a split and a merge: %+v", shards)
+	}
+	// Halves someone else already merged: the step splits instead.
+	halves = s.reshardStep(nil) // widest is 1 now: 1 -> 7, 8
+	if _, err := s.MergeShards(testProject, testLogstore, halves[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.reshardStep(halves); len(got) != 2 {
+		t.Fatalf("step after an outside merge: %+v, want a split", got)
+	}
+
+	// The loop runs the steps in the background and stops with the server.
+	looped := startServer(t, Config{SplitEvery: 10 * time.Millisecond})
+	waitFor(t, "a split and a merge", 30*time.Second, func() bool {
+		shards, _ := looped.Shards(testProject, testLogstore)
+		return len(shards) >= 7
+	})
+	if _, err := New(Config{SplitEvery: time.Second}); err == nil {
+		t.Fatal("SplitEvery without a logstore was accepted")
+	}
+}
