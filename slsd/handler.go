@@ -294,9 +294,7 @@ func readBody(c *call) ([]byte, error) {
 	var body []byte
 	var err error
 	if n := c.r.ContentLength; n >= 0 && n <= maxBody {
-		// Exact-size read: PutLogs bodies are kept, spare capacity would be too.
-		body = make([]byte, n)
-		if _, err = io.ReadFull(c.r.Body, body); err != nil {
+		if body, err = readExactly(c.r.Body, int(n)); err != nil {
 			return nil, newErr(http.StatusBadRequest, "PostBodyInvalid", "read body: %v", err)
 		}
 	} else if body, err = io.ReadAll(io.LimitReader(c.r.Body, maxBody+1)); err != nil {
@@ -318,6 +316,30 @@ func readBody(c *call) ([]byte, error) {
 		}
 	}
 	return body, nil
+}
+
+// readExactly reads n bytes. The buffer grows as they arrive rather than
+// taking the claimed Content-Length up front (a client may claim 10 MiB and
+// send two bytes), and ends exactly n long: PutLogs bodies are kept, spare
+// capacity would be too.
+func readExactly(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, min(n, 64<<10))
+	for read := 0; read < n; {
+		if read == len(buf) {
+			grown := make([]byte, min(n, 2*len(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := r.Read(buf[read:])
+		read += m
+		if err == io.EOF && read < n {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 func readJSON(c *call, v any) error {
