@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -220,7 +221,7 @@ func (s *Server) Start() error {
 			s.reshardLoop(every)
 		}()
 	}
-	s.log.Info("slsd listening", "endpoint", ln.Addr().String())
+	s.log.Debug("slsd listening", "addr", ln.Addr().String())
 	return nil
 }
 
@@ -239,14 +240,27 @@ func (s *Server) janitor() {
 }
 
 // Endpoint returns "host:port" of the listener, the value to give the SDK as
-// its endpoint; empty before Start.
+// its endpoint; empty before Start. A server listening on every interface
+// (0.0.0.0 or ::) gives 127.0.0.1 as its host.
 func (s *Server) Endpoint() string {
+	addr := s.listenAddr()
+	if addr == nil {
+		return ""
+	}
+	if addr.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(addr.Port))
+	}
+	return addr.String()
+}
+
+func (s *Server) listenAddr() *net.TCPAddr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln == nil {
-		return ""
+		return nil
 	}
-	return s.ln.Addr().String()
+	addr, _ := s.ln.Addr().(*net.TCPAddr)
+	return addr
 }
 
 // Shutdown stops accepting requests, waits for active ones until ctx ends,

@@ -3,6 +3,7 @@ package slsd
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -62,13 +63,11 @@ func apiName(r *http.Request) string {
 // listenPort returns the port the server listens on, "" before Start or
 // when it is embedded through Handler.
 func (s *Server) listenPort() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
+	addr := s.listenAddr()
+	if addr == nil {
 		return ""
 	}
-	_, port, _ := net.SplitHostPort(s.ln.Addr().String())
-	return port
+	return strconv.Itoa(addr.Port)
 }
 
 // proxyTargetError checks a request that arrived through HTTP_PROXY
