@@ -62,9 +62,6 @@ func (g *consumerGroup) shard(id int) *groupShard {
 
 // sync forgets the shards that no longer exist (retention deleted them).
 func (g *consumerGroup) sync(states []shardState) {
-	if len(g.shards) <= len(states) {
-		return
-	}
 	exists := make(map[int]bool, len(states))
 	for _, st := range states {
 		exists[st.id] = true
