@@ -14,8 +14,8 @@ type Config struct {
 	Endpoint    string // "cn-hangzhou.log.aliyuncs.com", "https://…", or "127.0.0.1:PORT" for slsd
 	Project     string
 	Logstore    string
-	Group       string // "" = ephemeral group "slstail-<user>-<host>-<rand>", deleted on Stop
-	Consumer    string // "" = "<user>@<host>-<pid>"
+	Group       string // "" = ephemeral group "slstail-<user>-<host>-<time>-<rand>", deleted on Stop
+	Consumer    string // "" = DefaultConsumer() "<user>@<host>" in a named group, "<user>@<host>-<pid>" in an ephemeral one
 	Credentials Credentials
 	Provider    sls.CredentialsProvider // optional, overrides Credentials (refreshing STS)
 	Query       string                  // SPL; "" or "*" = everything
@@ -70,8 +70,20 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Logstore == "" {
 		return cfg, errors.New("logstore is empty")
 	}
-	if cfg.Group != "" && !groupNameRe.MatchString(cfg.Group) {
-		return cfg, fmt.Errorf("consumer group %q: use 2-128 letters, digits, '-' and '_', starting and ending with a letter or digit", cfg.Group)
+	if cfg.Group != "" {
+		if err := CheckGroupName(cfg.Group); err != nil {
+			return cfg, err
+		}
+	}
+	switch {
+	case cfg.Consumer != "":
+		if err := CheckConsumerName(cfg.Consumer); err != nil {
+			return cfg, err
+		}
+	case cfg.Group == "":
+		cfg.Consumer = ephemeralConsumer()
+	default:
+		cfg.Consumer = DefaultConsumer()
 	}
 	if cfg.Provider == nil && (cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "") {
 		return cfg, ErrNoCredentials
