@@ -10,8 +10,11 @@ package consumer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	sls "github.com/aliyun/aliyun-log-go-sdk"
 )
 
 // ShardWait says why a session in a named group holds no shard.
@@ -72,4 +75,67 @@ func ownerList(owners []string) string {
 // "any moment" when a second is left.
 func roundUp(d time.Duration) time.Duration {
 	return (d + time.Second - 1).Truncate(time.Second)
+}
+
+// shardWatch follows, for the lag poller, whether a named-group session
+// holds any shard, and what it has told about it.
+type shardWatch struct {
+	since time.Time
+	told  int // 0 nothing; 1 that it waits; 2 that the holders are alive
+}
+
+// watchShards updates Status.Waiting and, in a named group, emits one
+// EventNotice once a session has held no shard for a heartbeat (long enough
+// for SLS to answer one), another if the wait outlasts the holders' timeout,
+// and one when shards arrive after either.
+func (s *Session) watchShards(w *shardWatch, cps map[int]*sls.ConsumerGroupCheckPoint, now time.Time) {
+	if s.ephemeral {
+		return // the only consumer of its own group
+	}
+	st := s.track.snapshot()
+	if st.Held > 0 {
+		if w.told > 0 {
+			s.events.emit(EventNotice, fmt.Sprintf("now holding %d of the %d shards of group %q", st.Held, len(st.Shards), s.cfg.Group), nil)
+		}
+		*w = shardWatch{}
+		s.track.setWait(ShardWait{})
+		return
+	}
+	if w.since.IsZero() {
+		w.since = now
+	}
+	var owners []string
+	for _, cp := range cps {
+		if cp != nil && cp.Consumer != "" && cp.Consumer != s.consumer && !slices.Contains(owners, cp.Consumer) {
+			owners = append(owners, cp.Consumer)
+		}
+	}
+	slices.Sort(owners)
+	hb := time.Duration(s.heartbeatSecs()) * time.Second
+	wait := ShardWait{Group: s.cfg.Group, Since: w.since, Owners: owners,
+		FreeBy: w.since.Add(time.Duration(s.namedTimeout)*time.Second + hb)}
+	s.track.setWait(wait)
+	switch {
+	case w.told == 0 && now.Sub(w.since) >= hb:
+		w.told = 1
+		if now.After(wait.FreeBy) {
+			w.told = 2 // the first word already says they are alive
+		}
+		s.events.emit(EventNotice, wait.Message(now), nil)
+	case w.told == 1 && now.After(wait.FreeBy):
+		w.told = 2
+		s.events.emit(EventNotice, wait.Message(now), nil)
+	}
+}
+
+func (t *tracker) setWait(w ShardWait) {
+	t.mu.Lock()
+	t.base.Waiting = w
+	t.mu.Unlock()
+}
+
+func (t *tracker) setHeartbeatTimeout(d time.Duration) {
+	t.mu.Lock()
+	t.base.HeartbeatTimeout = d
+	t.mu.Unlock()
 }
