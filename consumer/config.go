@@ -49,6 +49,15 @@ type Config struct {
 	// receivers that keep records, such as the TUI. A receiver that writes
 	// records out and drops them is faster without.
 	Compact bool
+	// PruneOnStart makes Start also delete the logstore's dead slstail
+	// ephemeral groups (see PruneGroups), in the background: best effort,
+	// bounded in time, never delaying or failing the session. An
+	// EventNotice says how many were deleted.
+	PruneOnStart bool
+
+	// keepAliveAfter is how long an ephemeral group's checkpoints may stand
+	// still before the session refreshes one (keepalive.go); tests shorten it.
+	keepAliveAfter time.Duration
 }
 
 const (
@@ -111,6 +120,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.FetchInterval <= 0 {
 		cfg.FetchInterval = 200 * time.Millisecond
+	}
+	if cfg.keepAliveAfter <= 0 {
+		cfg.keepAliveAfter = defaultKeepAliveAfter
 	}
 	if cfg.FetchGroups < 0 || cfg.FetchGroups > 1000 {
 		return cfg, fmt.Errorf("FetchGroups %d: must be between 1 and 1000", cfg.FetchGroups)
