@@ -60,6 +60,11 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 	if err != nil {
 		return err
 	}
+	release, err := joinAs(&cfg, s.Err, s.getenv)
+	if err != nil {
+		return err
+	}
+	defer release()
 	plain := outputChoice{format: o.output, template: o.template, max: o.max, until: o.until}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	sess, err := consumer.NewSession(cfg)
