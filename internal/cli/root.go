@@ -28,7 +28,7 @@ Try it without an account:  slstail demo`
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 
 	tail := newTailCmd(s)
-	root.AddCommand(tail, newDemoCmd(s), newServeCmd(s), newSplCmd(s), newLagCmd(s), newVersionCmd(s))
+	root.AddCommand(tail, newDemoCmd(s), newServeCmd(s), newSplCmd(s), newLagCmd(s), newGroupsCmd(s), newVersionCmd(s))
 	root.PersistentFlags().String("config", "", "config file (default $XDG_CONFIG_HOME/slstail/config.toml; env SLSTAIL_CONFIG)")
 	return root
 }
