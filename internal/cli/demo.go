@@ -45,7 +45,7 @@ and a noisy bot), and tails it through the same consumer path as real SLS.`,
 	f.StringVarP(&o.query, "query", "q", "", "initial SPL query")
 	f.StringVar(&o.from, "from", "begin", "where to start: begin, end, -1m, ...")
 	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw")
-	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs; implies plain output")
 	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
 	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written as a burst when the demo starts, so that --from begin has something to show")
 	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")

@@ -49,3 +49,20 @@ copy = "q"
 		t.Errorf("not in order:\n%s", errOut)
 	}
 }
+
+// --max 0 and --max -5 ran unbounded; they are usage errors now, for every
+// command that has --max.
+func TestMaxMustBePositive(t *testing.T) {
+	cleanEnv(t)
+	for _, args := range [][]string{
+		{"tail", "--max", "0"},
+		{"tail", "--max=-5"},
+		{"--max", "0"}, // bare slstail is tail
+		{"demo", "--max", "0", "-o", "jsonl"},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "want a positive number of logs (leave --max out for no limit)") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
