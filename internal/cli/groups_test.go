@@ -225,3 +225,31 @@ func TestNamedGroupConsumerName(t *testing.T) {
 		t.Errorf("ephemeral: %q, %q, %v", eph.Consumer, notice, err)
 	}
 }
+
+// lag --watch into a pipe writes tables, not clear-screen codes.
+func TestLagWatchIntoAPipeWritesNoTerminalCodes(t *testing.T) {
+	cleanEnv(t)
+	srv := cliServer(t, 20)
+	if code, _, errOut := runCLI(t, append([]string{"tail", "--group", "etl", "--from", "begin", "--max", "1"}, connArgs(srv)...)...); code != 0 {
+		t.Fatalf("tail: %s", errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"lag", "--group", "etl", "--watch", "--interval", "10ms"}, connArgs(srv)...), testEnv(&out, &errb))
+	}()
+	for deadline := time.Now().Add(45 * time.Second); strings.Count(out.String(), "GROUP etl") < 3; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("fewer than 3 refreshes:\n%s\n%s", out.String(), errb.String())
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+	if got := out.String(); strings.Contains(got, "\x1b") || !strings.Contains(got, "max lag") || !strings.Contains(got, "\n\nGROUP etl") {
+		t.Errorf("output:\n%q", got)
+	}
+}
