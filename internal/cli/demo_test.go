@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,25 @@ func TestDemoOutputAndQueryEdges(t *testing.T) {
 				t.Errorf("%v: stderr lacks %q:\n%s", tc.args, w, errOut)
 			}
 		}
+	}
+}
+
+// serve on a port in use says which address and points at --addr.
+func TestServeOnABusyPortPointsAtAddr(t *testing.T) {
+	cleanEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	code, _, errOut := runCLI(t, "serve", "--addr", addr)
+	want := "slstail: cannot listen on " + addr + ": the address is in use (another slsd, or another program); choose another with --addr"
+	if code != exitFailure || !strings.HasPrefix(errOut, want) || strings.Contains(errOut, "slsd: slsd:") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "serve", "--addr", "127.0.0.1:99999")
+	if code != exitUsage || !strings.Contains(errOut, "cannot listen on 127.0.0.1:99999: ") || !strings.Contains(errOut, "--addr") {
+		t.Errorf("bad port: exit %d, stderr:\n%s", code, errOut)
 	}
 }
