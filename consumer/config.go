@@ -80,7 +80,7 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, errors.New("logstore is empty")
 	}
 	if cfg.Group != "" {
-		if err := CheckGroupName(cfg.Group); err != nil {
+		if err := CheckNamedGroup(cfg.Group); err != nil {
 			return cfg, err
 		}
 	}

@@ -151,7 +151,12 @@ func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
 	if cfg.Group == "" {
 		return nil, fmt.Errorf("describe: no consumer group given")
 	}
-	s, err := NewSession(cfg)
+	if err := CheckGroupName(cfg.Group); err != nil {
+		return nil, err
+	}
+	// Any group can be read, an ephemeral one too: the session only makes
+	// the calls.
+	s, err := newOpsSession(cfg)
 	if err != nil {
 		return nil, err
 	}

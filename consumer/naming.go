@@ -106,16 +106,25 @@ func CheckConsumerName(name string) error {
 // catches what cannot be a name.
 var groupNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,126}[A-Za-z0-9]$`)
 
-// CheckGroupName reports whether name can be given as a named consumer
-// group (--group): a name SLS can hold, and not one of the shapes slstail
-// gives its ephemeral groups, which slstail deletes once they are dead. A
-// named group must never look like one of those.
+// CheckGroupName reports whether name can be a consumer group's name.
 func CheckGroupName(name string) error {
 	if !groupNameRe.MatchString(name) {
 		return fmt.Errorf("consumer group %q: use 2-128 letters, digits, '-' and '_', starting and ending with a letter or digit", name)
 	}
+	return nil
+}
+
+// CheckNamedGroup reports whether name can be joined as a named group
+// (--group): a name SLS can hold, and not one of the shapes slstail gives
+// its ephemeral groups, which slstail deletes once they are dead. A named
+// group must never look like one of those. Reading a group (lag) needs only
+// CheckGroupName.
+func CheckNamedGroup(name string) error {
+	if err := CheckGroupName(name); err != nil {
+		return err
+	}
 	if _, ok := parseEphemeralName(name); ok {
-		return fmt.Errorf("consumer group %q: names of this shape (slstail-…-<time>-<random>) are slstail's ephemeral groups, which slstail deletes once they go unused; choose another name", name)
+		return fmt.Errorf("consumer group %q: names of this shape (slstail-…-<time>-<random>) are slstail's ephemeral groups, which slstail deletes once they go unused; join a group of another name", name)
 	}
 	return nil
 }

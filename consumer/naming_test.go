@@ -53,8 +53,11 @@ func TestGroupNameFormatsAreTold(t *testing.T) {
 		if current != tc.current || isLegacyEphemeralName(tc.name) != tc.legacy {
 			t.Errorf("%s: current %v legacy %v, want %v %v", tc.name, current, isLegacyEphemeralName(tc.name), tc.current, tc.legacy)
 		}
-		if err := CheckGroupName(tc.name); (err != nil) != tc.reservedForNamed {
-			t.Errorf("CheckGroupName(%s) = %v", tc.name, err)
+		if err := CheckNamedGroup(tc.name); (err != nil) != tc.reservedForNamed {
+			t.Errorf("CheckNamedGroup(%s) = %v", tc.name, err)
+		}
+		if err := CheckGroupName(tc.name); err != nil {
+			t.Errorf("CheckGroupName(%s) = %v: any of these can be read", tc.name, err)
 		}
 	}
 }

@@ -130,6 +130,17 @@ func TestGroupsListsAndPrunes(t *testing.T) {
 		}
 	}
 
+	// lag reads any group, an ephemeral one too; only joining one by name
+	// is refused.
+	code, out, errOut = runCLI(t, append([]string{"lag", "--group", g.young}, connArgs(srv)...)...)
+	if code != 0 || !strings.Contains(out, "GROUP "+g.young) {
+		t.Errorf("lag on an ephemeral group: exit %d: %s%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, append([]string{"tail", "--group", g.young, "--max", "1"}, connArgs(srv)...)...)
+	if code != exitUsage || !strings.Contains(errOut, "flag --group: consumer group \""+g.young+"\": names of this shape") {
+		t.Errorf("joining an ephemeral group by name: exit %d: %s", code, errOut)
+	}
+
 	code, _, errOut = runCLI(t, append([]string{"groups", "--dry-run"}, connArgs(srv)...)...)
 	if code != exitUsage || !strings.Contains(errOut, "--dry-run only applies with --prune") {
 		t.Errorf("--dry-run alone: exit %d, %s", code, errOut)

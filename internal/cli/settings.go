@@ -31,7 +31,9 @@ func resolveSettings(cmd *cobra.Command, getenv func(string) string) (config.Set
 	flags := map[string]string{}
 	cmd.Flags().Visit(func(fl *pflag.Flag) { flags[fl.Name] = fl.Value.String() })
 	set, rerr := config.Resolve(f, flags, getenv)
-	errs := append([]error{ferr, rerr}, checkSettings(set)...)
+	// Commands that join a named group are those with --consumer (tail).
+	joins := cmd.Flags().Lookup("consumer") != nil
+	errs := append([]error{ferr, rerr}, checkSettings(set, joins)...)
 	if err := config.JoinErrors(errs...); err != nil {
 		return set, usageError(err)
 	}
@@ -40,8 +42,9 @@ func resolveSettings(cmd *cobra.Command, getenv func(string) string) (config.Set
 
 // checkSettings checks the values the config package leaves to its users,
 // whatever the command: a config file with a mistake is reported by every
-// command, at the line that has it.
-func checkSettings(set config.Settings) []error {
+// command, at the line that has it. joins says the command joins the group,
+// which an ephemeral group's name must not be (lag may read one).
+func checkSettings(set config.Settings, joins bool) []error {
 	errs := keyErrors(set)
 	if _, err := consumer.ParseStartFrom(orDefault(set.From, config.DefaultFrom)); err != nil {
 		errs = append(errs, set.Invalid("from", err))
@@ -51,8 +54,12 @@ func checkSettings(set config.Settings) []error {
 			errs = append(errs, set.Invalid("query", queryError(q, res.Err)))
 		}
 	}
+	check := consumer.CheckGroupName
+	if joins {
+		check = consumer.CheckNamedGroup
+	}
 	if set.Group != "" {
-		if err := consumer.CheckGroupName(set.Group); err != nil {
+		if err := check(set.Group); err != nil {
 			errs = append(errs, set.Invalid("group", err))
 		}
 	}
