@@ -15,6 +15,8 @@ import (
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
+
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 // ShardWait says why a session in a named group holds no shard.
@@ -106,8 +108,13 @@ func (s *Session) watchShards(w *shardWatch, cps map[int]*sls.ConsumerGroupCheck
 	}
 	var owners []string
 	for _, cp := range cps {
-		if cp != nil && cp.Consumer != "" && cp.Consumer != s.consumer && !slices.Contains(owners, cp.Consumer) {
-			owners = append(owners, cp.Consumer)
+		if cp == nil || cp.Consumer == "" || cp.Consumer == s.consumer {
+			continue
+		}
+		// Any client can write a checkpoint under any name: the name
+		// reaches a terminal, so it is neutralised like a log value.
+		if o := textsafe.Sanitize(cp.Consumer); !slices.Contains(owners, o) {
+			owners = append(owners, o)
 		}
 	}
 	slices.Sort(owners)

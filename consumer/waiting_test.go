@@ -68,6 +68,21 @@ func TestNamedGroupRestartGetsItsShardsBackAndOthersSayWhyTheyWait(t *testing.T)
 			t.Errorf("shard %d: held %v owner %q", sh.Shard, sh.Held, sh.Owner)
 		}
 	}
+
+	// A consumer name is anyone's to choose, and it reaches a terminal.
+	cursor, err := e.writer.GetCursor(testProject, testLogstore, 0, "end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.writer.UpdateCheckpoint(testProject, testLogstore, "oncall", "evil\x1b]0;pwned\x07", 0, cursor, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the new owner in the wait", func() bool { return len(s.Status().Waiting.Owners) == 2 })
+	for _, o := range s.Status().Waiting.Owners {
+		if strings.ContainsAny(o, "\x1b\x07") {
+			t.Errorf("owner %q reaches the terminal raw", o)
+		}
+	}
 }
 
 func TestShardWaitMessage(t *testing.T) {
