@@ -264,3 +264,34 @@ func TestLagWatchIntoAPipeWritesNoTerminalCodes(t *testing.T) {
 		t.Errorf("output:\n%q", got)
 	}
 }
+
+// A piped tail in a named group whose shards another consumer holds says
+// so on stderr, with who and for how long, instead of saying nothing.
+func TestPipedTailSaysWhoHoldsTheShards(t *testing.T) {
+	cleanEnv(t)
+	srv := cliServer(t, 20)
+	if err := sdkClient(srv).CreateConsumerGroup("demo", "access", sls.ConsumerGroup{ConsumerGroupName: "oncall", Timeout: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	// The first run stops; SLS keeps its shards for the group's hour.
+	if code, _, errOut := runCLI(t, append([]string{"tail", "--group", "oncall", "--from", "begin", "--max", "1"}, connArgs(srv)...)...); code != 0 {
+		t.Fatalf("first run: %s", errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, append([]string{"tail", "--group", "oncall", "--consumer", "jane-second-terminal", "-o", "jsonl"}, connArgs(srv)...), testEnv(&out, &errb))
+	}()
+	want := `slstail: no shard of group "oncall" yet: held by ` + consumer.DefaultConsumer() + ` until its heartbeat times out, ~`
+	for deadline := time.Now().Add(45 * time.Second); !strings.Contains(errb.String(), want); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 || out.String() != "" {
+		t.Errorf("exit %d, stdout %q", code, out.String())
+	}
+}
