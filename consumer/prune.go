@@ -284,8 +284,10 @@ func (s *Session) pruneDead(ctx context.Context, groups []GroupInfo, dryRun bool
 				return s.ops.DeleteConsumerGroup(s.cfg.Project, s.cfg.Logstore, g.Name)
 			})
 			switch {
-			case err == nil, isGroupNotExist(err):
+			case err == nil:
 				o.Deleted = true
+			case isGroupNotExist(err):
+				continue // another slstail pruned it first: not ours to count
 			default:
 				o.Err = s.classifyErr("DeleteConsumerGroup "+g.Name, err)
 			}
