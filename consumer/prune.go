@@ -3,9 +3,9 @@ package consumer
 // Listing a logstore's consumer groups and deleting the ephemeral groups
 // slstail left behind.
 //
-// SLS allows 30 consumer groups per logstore (CreateConsumerGroup), and an
-// ephemeral group outlives a run that never reached Stop (kill -9, a closed
-// laptop, a stop that timed out). What SLS tells about a group is little:
+// SLS allows 30 consumer groups per logstore (the CreateConsumerGroup API
+// reference), and an ephemeral group outlives a run that never reached Stop
+// (kill -9, a closed laptop, a stop that timed out). What SLS tells about a group is little:
 // ListConsumerGroup answers its name, timeout and order; GetCheckPoint
 // answers, per shard, the checkpoint, the consumer that wrote it and its
 // updateTime. No API says whether a consumer still heartbeats. So the rule
@@ -22,7 +22,8 @@ package consumer
 // the last deadAfter (or none ever was). deadAfter is an hour: 60 times the
 // keepalive period, 240 times the ephemeral groups' 15 s heartbeat timeout,
 // and more than the 15 minutes by which SLS lets a client's clock differ
-// from its own (requests outside that are refused with RequestTimeExpired),
+// from its own (the SLS error code reference: RequestTimeExpired answers a
+// request made more than 15 minutes before or after the service's time),
 // twice over: the creation time is read from another client's clock and
 // updateTime from the server's, both compared with this client's.
 //
