@@ -17,6 +17,8 @@ const maxLagInterval = 30 * time.Second
 // backs off while SLS fails and stops when ctx ends.
 func (s *Session) pollLag(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
+	hk := s.startHousekeeping(ctx)
+	defer hk.wait()
 	times := make(map[string]time.Time) // shard/cursor -> receive time; cursors are immutable
 	interval := s.cfg.LagInterval
 	timer := time.NewTimer(0)
@@ -27,7 +29,7 @@ func (s *Session) pollLag(ctx context.Context, done chan<- struct{}) {
 			return
 		case <-timer.C:
 		}
-		if err := s.pollLagOnce(ctx, times); err != nil {
+		if err := s.pollLagOnce(ctx, times, hk); err != nil {
 			interval = min(interval*2, maxLagInterval)
 		} else {
 			interval = s.cfg.LagInterval
@@ -39,7 +41,7 @@ func (s *Session) pollLag(ctx context.Context, done chan<- struct{}) {
 	}
 }
 
-func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) error {
+func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time, hk *housekeeping) error {
 	r := s.current()
 	if r == nil {
 		return nil
@@ -48,6 +50,7 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) e
 	if err != nil {
 		return err
 	}
+	hk.observe(ctx, r, cps)
 	positions := r.positions()
 	held := make(map[int]bool)
 	for _, sh := range s.track.snapshot().Shards {
@@ -148,7 +151,12 @@ func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
 	if cfg.Group == "" {
 		return nil, fmt.Errorf("describe: no consumer group given")
 	}
-	s, err := NewSession(cfg)
+	if err := CheckGroupName(cfg.Group); err != nil {
+		return nil, err
+	}
+	// Any group can be read, an ephemeral one too: the session only makes
+	// the calls.
+	s, err := newOpsSession(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -275,5 +275,8 @@ func (t *tracker) snapshot() Status {
 		st.LogsOutPerSec += ss.LogsOutPerSec
 		st.Shards = append(st.Shards, ss)
 	}
+	if st.Held > 0 {
+		st.Waiting = ShardWait{} // the poller clears it only at its next round
+	}
 	return st
 }

@@ -182,6 +182,13 @@ type Status struct {
 	LogsOutPerSec float64
 	Delivered     int64
 	Generation    int
+
+	// HeartbeatTimeout is the group's: how long SLS keeps the shards of a
+	// consumer that stopped heartbeating. Known once the session runs.
+	HeartbeatTimeout time.Duration
+	// Waiting says why a session in a named group holds no shard, and till
+	// when (see ShardWait); its Since is zero while the session holds any.
+	Waiting ShardWait
 }
 
 // EventKind classifies an Event.
@@ -196,6 +203,7 @@ const (
 	EventThrottled
 	EventRestarted // a Restart took effect
 	EventStopped
+	EventNotice // worth a line even in plain output: waiting for shards, dead groups deleted
 )
 
 // Event is something the user should be told about.

@@ -106,6 +106,7 @@ type templateData struct {
 	// values; Fields is the list the README documents, so that
 	// {{range .Fields}}{{.Key}}{{end}} works.
 	Topic, Source string
+	Receive       templateTime // empty when SLS did not record it
 	Tags          []consumer.Field
 	Fields        []consumer.Field
 	F             map[string]string
@@ -130,7 +131,7 @@ func (tw *templateWriter) Write(r *consumer.Record) error {
 	}
 	tw.buf.Reset()
 	data := templateData{Record: r, Topic: textsafe.Sanitize(r.Topic()), Source: textsafe.Sanitize(r.Source()),
-		Tags: tw.tags, Fields: tw.fields, F: tw.f}
+		Receive: templateTime{r.Receive()}, Tags: tw.tags, Fields: tw.fields, F: tw.f}
 	if err := tw.t.Execute(&tw.buf, data); err != nil {
 		return usageError(fmt.Errorf("--template: %w", err))
 	}

@@ -117,7 +117,7 @@ func runServe(ctx context.Context, s Env, o serveOptions) error {
 		return fmt.Errorf("slsd: %w", err)
 	}
 	if err := srv.Start(); err != nil {
-		return fmt.Errorf("slsd: %w", err)
+		return listenError(o.addr, err)
 	}
 	key := srv.Keys()[0]
 	if w := srv.ExposureWarning(); w != "" {
