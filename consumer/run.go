@@ -23,7 +23,8 @@ type run struct {
 
 	out     chan<- Batch
 	track   *tracker
-	compact bool // Config.Compact
+	compact bool        // Config.Compact
+	dicts   *dictHolder // the Session's value dictionaries
 
 	ctx    context.Context // cancelled when the run stops: unblocks sends
 	cancel context.CancelFunc
@@ -55,8 +56,12 @@ func newRun(gen int, group, query string, out chan<- Batch, t *tracker, start ma
 // slows consumption, and nothing is dropped).
 func (r *run) Process(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckPointTracker) (string, error) {
 	recs := toRecords(shard, gl)
+	var dict *valueDict
+	if len(recs) > 0 {
+		dict = r.dicts.get()
+	}
 	if r.compact {
-		compact(recs)
+		compact(recs, dict)
 	}
 	next := ct.GetNextCursor()
 	r.gate.RLock()
@@ -66,7 +71,7 @@ func (r *run) Process(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckP
 	}
 	if len(recs) > 0 {
 		select {
-		case r.out <- Batch{Shard: shard, Records: recs, Generation: r.gen}:
+		case r.out <- Batch{Shard: shard, Records: recs, Generation: r.gen, dict: dict}:
 		case <-r.ctx.Done():
 			return "", errRunStopped
 		}

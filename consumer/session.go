@@ -50,6 +50,8 @@ type Session struct {
 	namedInOrder bool
 
 	runMu sync.Mutex // guards cur for the lag poller
+
+	dicts dictHolder // values interned when records are compacted
 }
 
 // sessionState is where a Session is in its life: Start moves it from new to
@@ -317,7 +319,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		start = nil
 	}
 	r := newRun(s.gen, group, query, s.batches, s.track, start)
-	r.compact = s.cfg.Compact
+	r.compact, r.dicts = s.cfg.Compact, &s.dicts
 	s.track.newRun(group, query, s.gen)
 	for id, c := range start {
 		s.track.setPosition(id, c)

@@ -67,6 +67,8 @@ type Group struct {
 	// keys is, in a compacted group, the key sequence of its first log;
 	// most logs of a group repeat it, and theirs are then not stored again.
 	keys []string
+	// dict holds the values its compacted records refer to (nil: none).
+	dict *valueDict
 }
 
 // Batch is the logs of one pull of one shard, after the query. Batches of one
@@ -77,6 +79,8 @@ type Batch struct {
 	// Generation identifies the query run that produced the batch; it changes
 	// with every Restart so that a receiver can tell old batches from new.
 	Generation int
+	// dict is the Session's value dictionary, for Compact.
+	dict *valueDict
 }
 
 // ShardState is what a shard's worker is doing.
