@@ -21,14 +21,17 @@ import (
 
 // detail shows every field of one log, JSON values pretty-printed, in a
 // viewport (the content is one log, so the viewport's full re-layout on
-// SetContent is cheap here, unlike for the tail).
+// SetContent is cheap here, unlike for the tail). Its Close key is the log
+// area's to act on: the log area opened it.
 type detail struct {
-	keys  *keymap.KeyMap
-	theme *themes.Theme
-	loc   *time.Location
-	vp    viewport.Model
-	rec   consumer.Record
-	width int
+	keys   *keymap.KeyMap
+	theme  *themes.Theme
+	loc    *time.Location
+	clip   io.Writer
+	vp     viewport.Model
+	rec    consumer.Record
+	width  int
+	height int
 }
 
 // copiedMsg reports an OSC 52 copy.
@@ -37,24 +40,34 @@ type copiedMsg struct {
 	err error
 }
 
-func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location) *detail {
+func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location, clip io.Writer) *detail {
 	vp := viewport.New(0, 0)
-	vp.KeyMap.Up = km.Up
-	vp.KeyMap.Down = km.Down
-	vp.KeyMap.PageUp = km.PageUp
-	vp.KeyMap.PageDown = km.PageDown
+	vp.KeyMap.Up = km.Detail.Up
+	vp.KeyMap.Down = km.Detail.Down
+	vp.KeyMap.PageUp = km.Detail.PageUp
+	vp.KeyMap.PageDown = km.Detail.PageDown
 	vp.KeyMap.HalfPageUp.SetEnabled(false)
 	vp.KeyMap.HalfPageDown.SetEnabled(false)
 	vp.KeyMap.Left.SetEnabled(false)
 	vp.KeyMap.Right.SetEnabled(false)
-	return &detail{keys: km, theme: th, loc: loc, vp: vp}
+	return &detail{keys: km, theme: th, loc: loc, clip: clip, vp: vp}
 }
 
-func (d *detail) setSize(w, h int) {
-	d.width = w
-	d.vp.Width, d.vp.Height = w, max(h, 0)
+// SetSize implements component.
+func (d *detail) SetSize(w, h int) {
+	d.width, d.height = w, max(h, 0)
+	d.vp.Width, d.vp.Height = w, d.height
 	d.vp.SetContent(d.content())
 }
+
+// View implements component.
+func (d *detail) View() string { return fillLines(d.vp.View(), d.height) }
+
+// ShortHelp implements help.KeyMap.
+func (d *detail) ShortHelp() []key.Binding { return d.keys.Detail.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (d *detail) FullHelp() [][]key.Binding { return d.keys.Detail.FullHelp() }
 
 func (d *detail) show(rec consumer.Record) {
 	d.rec = rec
@@ -88,13 +101,14 @@ func (d *detail) content() string {
 			lines := strings.Split(prettyValue(f.Value), "\n")
 			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(lines[0]) + "\n")
 			for _, l := range lines[1:] {
-				b.WriteString(strings.Repeat(" ", keyW+4) + th.Value.Render(l) + "\n")
+				b.WriteString(spaces(keyW+4) + th.Value.Render(l) + "\n")
 			}
 		}
 	}
 	section("meta", meta)
 	section(fmt.Sprintf("fields (%d)", len(fields)), fields)
-	b.WriteString("\n" + th.Dim.Render("y copy as JSON · esc back · ↑/↓ scroll"))
+	k := d.keys
+	b.WriteString("\n" + th.Dim.Render(hints(hint(k.Detail.Copy, "copy as JSON"), hint(k.Global.Back, "back"), pair(k.Detail.Up, k.Detail.Down, "scroll"))))
 	return b.String()
 }
 
@@ -111,16 +125,24 @@ func prettyValue(v string) string {
 	return textsafe.SanitizeMultiline(v)
 }
 
-func (d *detail) update(msg tea.Msg, clip io.Writer) tea.Cmd {
-	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, d.keys.Copy) {
-		return copyCmd(clip, string(d.rec.AppendJSON(nil)))
+// Update scrolls and copies.
+func (d *detail) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(km, d.keys.Detail.Copy):
+			return copyCmd(d.clip, string(d.rec.AppendJSON(nil)))
+		case key.Matches(km, d.keys.Detail.Top):
+			d.vp.GotoTop()
+			return nil
+		case key.Matches(km, d.keys.Detail.Bottom):
+			d.vp.GotoBottom()
+			return nil
+		}
 	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
 	return cmd
 }
-
-func (d *detail) view() string { return d.vp.View() }
 
 // copyCmd writes an OSC 52 clipboard sequence, wrapped for tmux and screen
 // when running inside them. It goes to the terminal directly (stderr by

@@ -7,6 +7,18 @@
 // model's ring buffer and its per-shard and filter indexes → View, which
 // formats only the lines that fit on screen and caches them per width.
 //
+// # Structure
+//
+// The root Model owns the source and the buffer and only routes and lays
+// out. Every child keeps one small contract (component: Update → Cmd, View,
+// SetSize, and its key bindings as a help.KeyMap): the header, the log area
+// (logs: the merged tail or the panes, the detail of a line, the prompts),
+// the SPL editor, the lag and help overlays, and the status line. A key goes
+// to a focused text field, else to an open overlay if it binds it, else to
+// the global bindings, else to the log area. Children ask the root for
+// things with the messages of commands (a notice, a query to apply); what
+// changes where the next key goes happens inside the Update that asked.
+//
 // # Entry points
 //
 // Run(ctx, src, opts) shows the UI full screen and stops the source when it

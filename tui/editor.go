@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -46,7 +47,7 @@ type applyQueryMsg struct {
 
 // editor is the SPL bar: a text input (bubbles textinput does the editing)
 // drawn with syntax highlighting from spl.Check and the error under the
-// position it points at.
+// position it points at. While Focused it takes every key.
 type editor struct {
 	keys  *keymap.KeyMap
 	theme *themes.Theme
@@ -71,6 +72,8 @@ func newEditor(km *keymap.KeyMap, th *themes.Theme, query string, hist *history)
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 8192
+	// The bar draws its own cursor: the input's would only blink unseen.
+	in.Cursor.SetMode(cursor.CursorStatic)
 	in.KeyMap.AcceptSuggestion.SetEnabled(false)
 	in.KeyMap.NextSuggestion.SetEnabled(false)
 	in.KeyMap.PrevSuggestion.SetEnabled(false)
@@ -80,7 +83,24 @@ func newEditor(km *keymap.KeyMap, th *themes.Theme, query string, hist *history)
 	return e
 }
 
-func (e *editor) focused() bool { return e.stage != stageIdle }
+// Focused implements focuser.
+func (e *editor) Focused() bool { return e.stage != stageIdle }
+
+// SetSize implements component; the editor's height is its own (Height).
+func (e *editor) SetSize(w, _ int) { e.width = w }
+
+// ShortHelp implements help.KeyMap.
+func (e *editor) ShortHelp() []key.Binding {
+	if e.stage == stageFrom {
+		return e.keys.StartFrom.ShortHelp()
+	}
+	return e.keys.Editor.ShortHelp()
+}
+
+// FullHelp implements help.KeyMap.
+func (e *editor) FullHelp() [][]key.Binding {
+	return append(e.keys.Editor.FullHelp(), e.keys.StartFrom.FullHelp()...)
+}
 
 // open focuses the bar with the running query.
 func (e *editor) open() tea.Cmd {
@@ -102,39 +122,63 @@ func (e *editor) close() {
 
 func (e *editor) recheck() { e.check = spl.Check(e.input.Value()) }
 
-func (e *editor) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		var cmd tea.Cmd
-		e.input, cmd = e.input.Update(msg)
-		return cmd
+// Update edits the query while focused, and follows the session: the query
+// it runs, the history as loaded, the end of a restart.
+func (e *editor) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if !e.Focused() {
+			return nil
+		}
+		if e.stage == stageFrom {
+			return e.updateFrom(msg)
+		}
+		return e.updateEdit(msg)
+	case consumer.Status:
+		// The source's query, for a UI started without one.
+		if e.running == "" && msg.Query != "" && !e.Focused() {
+			e.running = msg.Query
+			e.close()
+		}
+		return nil
+	case historyLoadedMsg:
+		// Queries applied before the file was read stay newest.
+		e.hist.entries = append(msg.entries, e.hist.entries...)
+		e.histPos = len(e.hist.entries)
+		return nil
+	case restartedMsg:
+		return e.applied(msg.query, msg.err)
 	}
-	if e.stage == stageFrom {
-		return e.updateFrom(km)
-	}
+	var cmd tea.Cmd
+	e.input, cmd = e.input.Update(msg)
+	return cmd
+}
+
+func (e *editor) updateEdit(km tea.KeyMsg) tea.Cmd {
+	k := &e.keys.Editor
 	switch {
-	case key.Matches(km, e.keys.Back):
+	case key.Matches(km, k.Cancel):
 		e.close()
 		return nil
-	case key.Matches(km, e.keys.Apply):
+	case key.Matches(km, k.Apply):
 		if e.pending {
 			return nil
 		}
 		if e.check.Err != nil {
-			return nil // the error is on screen; enter does nothing until it is fixed
+			return nil // the error is on screen; apply does nothing until it is fixed
 		}
 		e.stage = stageFrom
 		return nil
-	case key.Matches(km, e.keys.HistoryPrev):
+	case key.Matches(km, k.HistoryPrev):
 		e.walk(-1)
 		return nil
-	case key.Matches(km, e.keys.HistoryNext):
+	case key.Matches(km, k.HistoryNext):
 		e.walk(+1)
 		return nil
 	}
 	before := e.input.Value()
 	var cmd tea.Cmd
-	e.input, cmd = e.input.Update(msg)
+	e.input, cmd = e.input.Update(km)
 	if e.input.Value() != before {
 		e.recheck()
 		e.rejection = ""
@@ -162,27 +206,23 @@ func (e *editor) walk(dir int) {
 }
 
 func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	k := &e.keys.StartFrom
+	switch {
+	case key.Matches(km, k.Back):
 		e.stage = stageEdit
-		return nil
-	case "left", "shift+tab", "h":
+	case key.Matches(km, k.Prev):
 		e.choice = (e.choice + numChoices - 1) % numChoices
-	case "right", "tab", "l":
+	case key.Matches(km, k.Next):
 		e.choice = (e.choice + 1) % numChoices
-	case "c":
+	case key.Matches(km, k.Continue):
 		e.choice = fromContinue
-	case "n":
+	case key.Matches(km, k.Now):
 		e.choice = fromNow
-	case "m":
+	case key.Matches(km, k.Ago):
 		e.choice = fromAgo
-	case "b":
+	case key.Matches(km, k.Beginning):
 		e.choice = fromBegin
-	case "backspace":
-		if e.choice == fromAgo && e.minutes != "" {
-			e.minutes = e.minutes[:len(e.minutes)-1]
-		}
-	case "enter":
+	case key.Matches(km, k.Apply):
 		from, label, err := e.startFrom()
 		if err != nil {
 			e.rejection = err.Error()
@@ -192,6 +232,10 @@ func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
 		e.pending = true
 		e.rejection = ""
 		return func() tea.Msg { return applyQueryMsg{query: q, from: from, label: label} }
+	case km.Type == tea.KeyBackspace:
+		if e.choice == fromAgo && e.minutes != "" {
+			e.minutes = e.minutes[:len(e.minutes)-1]
+		}
 	default:
 		if r := km.Runes; e.choice == fromAgo && len(r) == 1 && r[0] >= '0' && r[0] <= '9' && len(e.minutes) < 6 {
 			e.minutes += string(r)
@@ -217,7 +261,8 @@ func (e *editor) startFrom() (consumer.StartFrom, string, error) {
 	return consumer.StartFrom{Kind: consumer.PosContinue}, "continuing", nil
 }
 
-// applied is called when the restart finished: err is the rejection.
+// applied is the end of a restart: err is the rejection, which leaves the
+// editor open on the text.
 func (e *editor) applied(query string, err error) tea.Cmd {
 	e.pending = false
 	if err != nil {
@@ -231,10 +276,10 @@ func (e *editor) applied(query string, err error) tea.Cmd {
 	return e.hist.add(query)
 }
 
-// height is how many rows the bar takes: the query, and a message row while
+// Height is how many rows the bar takes: the query, and a message row while
 // editing or when there is something to say.
-func (e *editor) height() int {
-	if e.focused() || e.rejection != "" || e.pending {
+func (e *editor) Height() int {
+	if e.Focused() || e.rejection != "" || e.pending {
 		return 2
 	}
 	return 1
@@ -242,7 +287,8 @@ func (e *editor) height() int {
 
 const editorPrompt = "SPL › "
 
-func (e *editor) view() string {
+// View implements component.
+func (e *editor) View() string {
 	th := e.theme
 	w := e.width
 	promptW := textWidth(editorPrompt)
@@ -253,13 +299,13 @@ func (e *editor) view() string {
 	if e.stage == stageEdit {
 		cursor = e.input.Position()
 	}
-	if text == "" && !e.focused() {
+	if text == "" && !e.Focused() {
 		// No query means every log: say so rather than show an empty bar.
-		b.WriteString(th.Dim.Render(truncateText("*  (every log · e to edit)", w-promptW)))
+		b.WriteString(th.Dim.Render(truncateText("*  ("+hints("every log", hint(e.keys.Global.Edit, "to edit"))+")", w-promptW)))
 	} else {
 		b.WriteString(highlightQuery(th, text, e.check, cursor, w-promptW))
 	}
-	if e.height() == 1 {
+	if e.Height() == 1 {
 		return b.String()
 	}
 	b.WriteByte('\n')
@@ -280,7 +326,8 @@ func (e *editor) messageRow(promptW int) string {
 	case e.check.Err != nil:
 		return errorRow(th, e.input.Value(), e.check.Err, promptW, e.scrollOffset(), w)
 	}
-	return th.Dim.Render(truncateText("  ✓ valid · enter apply · esc cancel · ↑/↓ history", w))
+	k := &e.keys.Editor
+	return th.Dim.Render(truncateText("  "+hints("✓ valid", hint(k.Apply, "apply"), hint(k.Cancel, "cancel"), pair(k.HistoryPrev, k.HistoryNext, "history")), w))
 }
 
 func (e *editor) fromRow() string {
@@ -296,7 +343,8 @@ func (e *editor) fromRow() string {
 		}
 		b.WriteByte(' ')
 	}
-	b.WriteString(th.Dim.Render(" ←/→ choose · enter apply · esc back"))
+	k := &e.keys.StartFrom
+	b.WriteString(th.Dim.Render(" " + hints(pair(k.Prev, k.Next, "choose"), hint(k.Apply, "apply"), hint(k.Back, "back"))))
 	return b.String()
 }
 

@@ -4,9 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/slstail/slstail/internal/textsafe"
 )
 
@@ -173,55 +171,4 @@ func displayValue(v string) string {
 // already safe for the terminal.
 func jsonString(s string) string {
 	return string(textsafe.AppendJSONString(nil, s))
-}
-
-// widths measures display columns with a fixed East-Asian setting, so that
-// layout does not depend on the user's locale variables. It is read-only.
-var widths = &runewidth.Condition{EastAsianWidth: false}
-
-func runeWidth(r rune) int {
-	if r < utf8.RuneSelf {
-		return 1 // sanitized text holds no ASCII controls
-	}
-	return widths.RuneWidth(r)
-}
-
-func textWidth(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			for _, r := range s[i:] {
-				n += runeWidth(r)
-			}
-			return n
-		}
-		n++
-	}
-	return n
-}
-
-// truncateText cuts s to at most w columns, ending in "…" when cut.
-func truncateText(s string, w int) string {
-	if textWidth(s) <= w {
-		return s
-	}
-	if w <= 0 {
-		return ""
-	}
-	n := 0
-	for i, r := range s {
-		rw := runeWidth(r)
-		if n+rw > w-1 {
-			return s[:i] + "…"
-		}
-		n += rw
-	}
-	return s
-}
-
-func padRight(s string, w int) string {
-	if n := textWidth(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
 }

@@ -4,36 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
-)
-
-// mode decides who gets a key first: a text field takes every key; an
-// overlay takes its own and leaves the global ones; the log views come last.
-type mode int
-
-const (
-	modeNormal mode = iota
-	modeEditor
-	modePrompt
-	modeDetail
-	modeLag
-	modeHelp
-)
-
-// viewKind is the log area's layout, switched with tab.
-type viewKind int
-
-const (
-	viewTail viewKind = iota
-	viewPanes
 )
 
 type noticeLevel int
@@ -48,8 +29,10 @@ const (
 // and errors stay until replaced.
 const noticeTTL = 6 * time.Second
 
-// Model is the root of the UI. It owns the buffer and routes messages to
-// the component they belong to.
+// Model is the root of the UI. It owns the source and the buffer, routes
+// messages to the component they belong to, and lays the components out:
+// the header, the log area (or an overlay over it), the SPL editor and the
+// status line, one below the other.
 type Model struct {
 	src   Source
 	opts  Options
@@ -60,21 +43,16 @@ type Model struct {
 	life  *lifecycle
 
 	store  *store
-	fmtr   *formatter
-	rend   *renderer
-	tail   *logView
-	panes  *panes
+	logs   *logs
 	editor *editor
-	prompt *prompt
-	detail *detail
 	lag    *lagTable
-	help   help.Model
-	hist   *history
+	help   *helpView
+	header *header
+	bar    *statusBar
 
-	mode       mode
-	view       viewKind
-	helpOffset int // first help row shown, when the help is taller than the screen
-	search     *matcher
+	// overlay is drawn over the log area and takes its keys before the
+	// global ones: nil, lag or help.
+	overlay component
 
 	status        consumer.Status
 	started       bool
@@ -105,26 +83,29 @@ func New(src Source, opts Options) *Model {
 		done:  make(chan struct{}),
 		life:  &lifecycle{},
 		store: newStore(opts.BufferCap),
-		fmtr:  newFormatter(opts.Location),
-		tail:  newLogView(-1),
-		hist:  &history{path: opts.HistoryFile},
 	}
-	m.rend = newRenderer(m.store, m.fmtr, newLineStyles(th))
-	m.panes = newPanes(m.keys, m.theme)
-	m.editor = newEditor(m.keys, m.theme, opts.Query, m.hist)
-	m.prompt = newPrompt(m.theme)
-	m.detail = newDetail(m.keys, m.theme, opts.Location)
-	m.lag = newLagTable(m.keys, m.theme, opts.Location, opts.LagWarn, opts.LagAlarm)
-	m.help = help.New()
-	m.help.ShowAll = true
-	m.help.Styles.FullKey = th.HelpKey
-	m.help.Styles.FullDesc = th.HelpDesc
-	m.help.Styles.FullSeparator = th.HelpSep
-	m.help.Styles.ShortKey = th.HelpKey
-	m.help.Styles.ShortDesc = th.HelpDesc
-	m.help.Styles.ShortSeparator = th.HelpSep
+	lag := lagFormat{theme: m.theme, warn: opts.LagWarn, alarm: opts.LagAlarm}
+	m.logs = newLogs(m.keys, m.theme, m.store, opts, lag, clipboard(opts.Clipboard))
+	m.editor = newEditor(m.keys, m.theme, opts.Query, &history{path: opts.HistoryFile})
+	m.lag = newLagTable(&m.keys.View, m.theme, opts.Location, lag)
+	m.help = newHelpView(m.keys, m.theme, m)
+	m.header = newHeader(m.theme, opts)
+	m.bar = newStatusBar(m.theme)
 	m.started = opts.Started
+	m.refresh()
 	return m
+}
+
+// clipboard is where OSC 52 goes: the configured writer, else the terminal
+// on stderr (stdout belongs to the renderer).
+func clipboard(w io.Writer) io.Writer {
+	if w != nil {
+		return w
+	}
+	if term.IsTerminal(os.Stderr.Fd()) {
+		return os.Stderr
+	}
+	return io.Discard
 }
 
 // Err is the error that ended the session, if any (the source failed to
@@ -137,7 +118,7 @@ func (m *Model) Init() tea.Cmd {
 		receiveBatches(m.src.Batches(), m.done),
 		receiveEvents(m.src.Events(), m.done),
 		tick(m.opts.StatusInterval, m.done),
-		loadHistory(m.hist.path),
+		loadHistory(m.opts.HistoryFile),
 	}
 	if !m.started {
 		cmds = append(cmds, startCmd(m.ctx, m.life, m.src))
@@ -145,15 +126,41 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// ShortHelp implements help.KeyMap: the keys of the context the user is in,
+// for the status line.
+func (m *Model) ShortHelp() []key.Binding {
+	g, v := &m.keys.Global, &m.keys.View
+	return []key.Binding{g.Help, g.Edit, g.ToggleView, v.Pause, v.Search, v.Filter, g.Lag, g.Quit}
+}
+
+// FullHelp implements help.KeyMap: every key, for the help overlay.
+func (m *Model) FullHelp() [][]key.Binding {
+	g, v, k := &m.keys.Global, &m.keys.View, m.keys
+	return [][]key.Binding{
+		{v.Up, v.Down, v.PageUp, v.PageDown, v.Top, v.Bottom, v.Pause, v.PaneLeft, v.PaneRight},
+		{g.ToggleView, v.Open, g.Back, v.ViewMode, v.Columns, v.Wrap, g.Lag, k.Detail.Copy},
+		{g.Edit, k.Editor.Apply, k.Editor.HistoryPrev, k.Editor.HistoryNext, v.Search, v.NextMatch, v.PrevMatch, v.Filter},
+		{v.Save, v.Clear, g.Help, g.Quit},
+	}
+}
+
 // Update routes msg. It never blocks: I/O runs in the commands it returns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.refresh()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
+		return nil
 	case batchMsg:
-		return m, m.onBatches(msg)
+		cmd := m.onBatches(msg)
+		m.logs.Update(linesMsg{})
+		return cmd
 	case statusTickMsg:
 		// By now every batch the replaced query delivered has arrived.
 		m.placeNote()
@@ -162,48 +169,45 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.notice = ""
 		}
 		if m.quitting {
-			return m, nil
+			return nil
 		}
-		return m, tick(m.opts.StatusInterval, m.done)
+		return tick(m.opts.StatusInterval, m.done)
 	case eventMsg:
 		if msg.closed {
-			return m, nil
+			return nil
 		}
 		m.onEvent(msg.ev)
-		return m, receiveEvents(m.src.Events(), m.done)
+		return receiveEvents(m.src.Events(), m.done)
 	case startedMsg:
 		if m.quitting || errors.Is(msg.err, errStoppedBeforeStart) {
-			return m, nil // the user quit while it was starting: not a failure
+			return nil // the user quit while it was starting: not a failure
 		}
 		if msg.err != nil {
 			m.fatal = msg.err
 			m.setNotice(noticeError, "start: "+msg.err.Error()+" · q quits")
-			return m, nil
+			return nil
 		}
 		m.started = true
 		m.observe(m.src.Status())
-		return m, nil
+		return nil
 	case restartedMsg:
-		return m, m.onRestarted(msg)
+		return m.onRestarted(msg)
 	case stoppedMsg:
 		// Run reports msg.err: it asks the same lifecycle.
-		return m, tea.Quit
+		return tea.Quit
 	case historyLoadedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeWarn, msg.err.Error())
 		}
-		// Queries applied before the file was read stay newest.
-		m.hist.entries = append(msg.entries, m.hist.entries...)
-		m.editor.histPos = len(m.hist.entries)
-		return m, nil
+		return m.editor.Update(msg)
 	case historySavedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeWarn, msg.err.Error())
 		}
-		return m, nil
+		return nil
 	case applyQueryMsg:
 		m.setNotice(noticeInfo, "checking the query…")
-		return m, restartCmd(m.ctx, m.src, msg)
+		return restartCmd(m.ctx, m.src, msg)
 	case savedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
@@ -214,28 +218,33 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.setNotice(noticeInfo, fmt.Sprintf("saved %d logs to %s", msg.n, abs))
 		}
-		return m, nil
+		return nil
 	case copiedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
 		} else {
 			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (OSC 52: the terminal must allow clipboard writes)", msg.n))
 		}
-		return m, nil
+		return nil
+	case noticeMsg:
+		m.setNotice(msg.level, msg.text)
+		return nil
+	case closeMsg:
+		m.setOverlay(nil)
+		return nil
 	case tea.KeyMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	case tea.MouseMsg:
-		return m, m.onMouse(msg)
+		if m.overlay != nil {
+			return m.overlay.Update(msg)
+		}
+		return m.logs.Update(msg)
 	}
 	// Cursor blinks and the like belong to whichever text field is open.
-	switch m.mode {
-	case modeEditor:
-		return m, m.editor.update(msg)
-	case modePrompt:
-		cmd, _ := m.prompt.update(msg)
-		return m, cmd
+	if f := m.focused(); f != nil {
+		return f.Update(msg)
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
@@ -273,14 +282,12 @@ func (m *Model) placeNote() {
 	}
 }
 
+// observe takes a status snapshot to every component that shows it.
 func (m *Model) observe(st consumer.Status) {
 	m.status = st
-	if m.editor.running == "" && st.Query != "" && !m.editor.focused() {
-		m.editor.running = st.Query
-		m.editor.close()
-	}
-	m.lag.observe(st)
-	m.panes.sync(m.store.ids, st.Shards)
+	m.editor.Update(st)
+	m.lag.Update(st)
+	m.logs.Update(st)
 }
 
 func (m *Model) onEvent(ev consumer.Event) {
@@ -301,20 +308,15 @@ func (m *Model) onEvent(ev consumer.Event) {
 }
 
 func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
-	cmd := m.editor.applied(msg.query, msg.err)
+	cmd := m.editor.Update(msg)
+	defer m.layout() // the editor's height changed
 	if msg.err != nil {
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
-		m.mode = modeEditor
-		m.layout()
-		return m.editor.input.Focus()
+		return cmd
 	}
 	m.minGeneration = msg.generation
 	m.pendingNote = "query: " + msg.query + " (" + msg.label + ")"
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
-	if m.mode == modeEditor {
-		m.mode = modeNormal
-	}
-	m.layout()
 	return cmd
 }
 
@@ -322,31 +324,54 @@ func (m *Model) setNotice(level noticeLevel, text string) {
 	m.notice, m.noticeLevel, m.noticeAt = text, level, m.opts.Now()
 }
 
-// layout hands each component its size: header and status line one row
-// each, the SPL bar one or two, the log area the rest.
-func (m *Model) layout() {
-	m.editor.width = m.width
-	h := m.bodyHeight()
-	m.tail.setSize(m.width, h)
-	m.panes.setSize(m.width, h)
-	m.detail.setSize(m.width, h)
-	m.lag.setSize(m.width, h)
-	m.help.Width = m.width
+// focused is the text field that has the keys, if one is open.
+func (m *Model) focused() component {
+	switch {
+	case m.editor.Focused():
+		return m.editor
+	case m.logs.Focused():
+		return m.logs
+	}
+	return nil
 }
 
-func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.height(), 0) }
+// setOverlay shows c over the log area (nil: none).
+func (m *Model) setOverlay(c component) {
+	m.overlay = c
+	if c == m.help {
+		m.help.open()
+	}
+}
 
-// active is the log view keys move in: the merged tail or the zoomed pane.
-// In the pane grid it is nil.
-func (m *Model) active() (*logView, lineSet) {
-	if m.view == viewTail {
-		return m.tail, m.store.lines(-1)
-	}
-	if m.panes.zoomed {
-		id := m.panes.focused()
-		return m.panes.view(id), m.store.lines(id)
-	}
-	return nil, nil
+// layout hands each component its size: header and status line one row
+// each, the SPL bar one or two, the log area (or the overlay over it) the
+// rest.
+func (m *Model) layout() {
+	h := m.bodyHeight()
+	m.header.SetSize(m.width, 1)
+	m.editor.SetSize(m.width, m.editor.Height())
+	m.bar.SetSize(m.width, 1)
+	m.logs.SetSize(m.width, h)
+	m.lag.SetSize(m.width, h)
+	m.help.SetSize(m.width, h)
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.Height(), 0) }
+
+// refresh tells the header and the status line what they show.
+func (m *Model) refresh() {
+	m.header.set(m.status, connectionState(m.started, m.sourceClosed, m.fatal, m.status))
+	m.bar.set(barState{
+		view:    m.logs.state(),
+		in:      m.status.LogsInPerSec,
+		out:     m.status.LogsOutPerSec,
+		lines:   m.store.ring.len(),
+		cap:     m.store.ring.cap,
+		evicted: int(m.store.ring.evicted),
+		notice:  m.notice,
+		level:   m.noticeLevel,
+		help:    m.ShortHelp(),
+	})
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -367,107 +392,4 @@ func (m *Model) closeDone() {
 	default:
 		close(m.done)
 	}
-}
-
-func (m *Model) onPrompt(msg promptResult) tea.Cmd {
-	if !msg.ok {
-		return nil
-	}
-	v := strings.TrimSpace(msg.value)
-	switch msg.kind {
-	case promptSearch:
-		if v == "" {
-			m.setSearch(nil)
-			return nil
-		}
-		m.setSearch(newMatcher(v))
-		m.findMatch(-1, true)
-	case promptFilter:
-		if v == "" {
-			m.store.setFilter(nil)
-			m.setNotice(noticeInfo, "filter cleared")
-		} else {
-			m.store.setFilter(newMatcher(v))
-			m.setNotice(noticeInfo, fmt.Sprintf("filter %q: %d of %d lines", v, m.store.fAll.Len(), m.store.ring.len()))
-		}
-		m.rend.invalidate()
-	case promptSave:
-		if v == "" {
-			return nil
-		}
-		recs := m.snapshot()
-		m.setNotice(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs)))
-		return saveCmd(v, recs)
-	case promptColumns:
-		var cols []string
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				cols = append(cols, c)
-			}
-		}
-		m.fmtr.setColumns(cols)
-		if len(cols) > 0 {
-			m.fmtr.mode = vmColumns
-		}
-		m.rend.invalidate()
-	}
-	return nil
-}
-
-// snapshot copies the records of the active view (filter applied) for
-// saving. Record values are immutable once delivered, so a shallow copy is
-// a consistent snapshot.
-func (m *Model) snapshot() []consumer.Record {
-	_, ls := m.active()
-	if ls == nil {
-		ls = m.store.lines(-1)
-	}
-	out := make([]consumer.Record, 0, ls.Len())
-	for i := 0; i < ls.Len(); i++ {
-		if e := m.store.ring.at(ls.At(i)); e != nil && !e.isNote() {
-			out = append(out, e.rec)
-		}
-	}
-	return out
-}
-
-func (m *Model) setSearch(s *matcher) {
-	m.search = s
-	m.rend.search = s
-	m.rend.invalidate()
-}
-
-// findMatch moves the active view to the next match: dir -1 is older.
-func (m *Model) findMatch(dir int, fromCursor bool) {
-	if m.search == nil {
-		return
-	}
-	v, ls := m.active()
-	if v == nil {
-		return
-	}
-	if fromCursor {
-		// "/" starts at the cursor line itself.
-		if ci, _, ok := v.sync(ls); ok {
-			if e := m.store.ring.at(ls.At(ci)); e != nil && m.search.matchEntry(e) {
-				v.jump(ls, ls.At(ci))
-				return
-			}
-		}
-	}
-	seq, ok := v.find(m.rend, ls, m.search, dir)
-	if !ok {
-		where := "older"
-		if dir > 0 {
-			where = "newer"
-		}
-		m.setNotice(noticeWarn, fmt.Sprintf("no %s match for %q", where, m.search.pattern))
-		return
-	}
-	v.jump(ls, seq)
-}
-
-func (m *Model) defaultSavePath() string {
-	name := "slstail-" + m.opts.Now().Format("20060102-150405") + ".jsonl"
-	return filepath.Join(m.opts.SaveDir, name)
 }

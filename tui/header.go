@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
+	"github.com/slstail/slstail/themes"
+)
+
+// connState is what the header says about the connection, and its style.
+type connState struct {
+	text  string
+	level noticeLevel // info: good, warn: on the way, error: down
+}
+
+// header is the top row: where the logs come from and the connection state.
+// The root tells it both in Update (set); it has no keys.
+type header struct {
+	theme *themes.Theme
+	// Fallbacks, shown until the source's Status reports its own.
+	endpoint, project, logstore, group string
+
+	status consumer.Status
+	conn   connState
+	width  int
+
+	bar                  lipgloss.Style
+	sep                  string
+	good, warn, bad      lipgloss.Style
+	title, key, valueSty lipgloss.Style
+}
+
+func newHeader(th *themes.Theme, opts Options) *header {
+	return &header{
+		theme: th, endpoint: opts.Endpoint, project: opts.Project, logstore: opts.Logstore, group: opts.Group,
+		bar:  th.Header,
+		sep:  th.HeaderKey.Render(" │ "),
+		good: th.Good.Inherit(th.Header), warn: th.Warn.Inherit(th.Header), bad: th.Bad.Inherit(th.Header),
+		title: th.HeaderTitle, key: th.HeaderKey, valueSty: th.HeaderValue,
+	}
+}
+
+func (h *header) set(st consumer.Status, conn connState) { h.status, h.conn = st, conn }
+
+// SetSize implements component: one row, the full width.
+func (h *header) SetSize(w, _ int) {
+	h.width = w
+	h.bar = h.theme.Header.Width(w)
+}
+
+// Update implements component: the header changes only through set.
+func (h *header) Update(tea.Msg) tea.Cmd { return nil }
+
+// ShortHelp implements help.KeyMap: the header has no keys.
+func (h *header) ShortHelp() []key.Binding { return nil }
+
+// FullHelp implements help.KeyMap.
+func (h *header) FullHelp() [][]key.Binding { return nil }
+
+// View implements component.
+func (h *header) View() string {
+	st := h.status
+	pick := func(a, b string) string {
+		if a != "" {
+			return a
+		}
+		return b
+	}
+	endpoint := pick(st.Endpoint, h.endpoint)
+	store := pick(st.Project, h.project) + "/" + pick(st.Logstore, h.logstore)
+	group := pick(st.Group, h.group)
+	parts := []string{h.title.Render(" slstail ")}
+	if endpoint != "" {
+		parts = append(parts, h.valueSty.Render(textsafe.Sanitize(endpoint)))
+	}
+	if store != "/" {
+		parts = append(parts, h.valueSty.Render(textsafe.Sanitize(store)))
+	}
+	if group != "" {
+		parts = append(parts, h.key.Render("group ")+h.valueSty.Render(textsafe.Sanitize(group)))
+	}
+	parts = append(parts, h.connStyle().Render("● "+h.conn.text))
+	// Truncate, never wrap: the header is one row whatever the width.
+	return h.bar.Render(truncateText(strings.Join(parts, h.sep), h.width))
+}
+
+func (h *header) connStyle() lipgloss.Style {
+	switch h.conn.level {
+	case noticeInfo:
+		return h.good
+	case noticeWarn:
+		return h.warn
+	}
+	return h.bad
+}
+
+// connectionState says how the session is connected.
+func connectionState(started, closed bool, fatal error, st consumer.Status) connState {
+	switch {
+	case fatal != nil:
+		return connState{"failed", noticeError}
+	case !started:
+		return connState{"connecting", noticeWarn}
+	case closed:
+		return connState{"stopped", noticeError}
+	}
+	switch st.Conn {
+	case consumer.ConnConnected:
+		return connState{"connected", noticeInfo}
+	case consumer.ConnReconnecting:
+		return connState{fmt.Sprintf("reconnecting (attempt %d)", st.Attempts), noticeWarn}
+	case consumer.ConnConnecting:
+		return connState{"connecting", noticeWarn}
+	}
+	return connState{st.Conn.String(), noticeError}
+}

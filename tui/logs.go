@@ -1,0 +1,414 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
+	"github.com/slstail/slstail/themes"
+)
+
+// viewKind is the log area's layout, switched with the toggle-view key.
+type viewKind int
+
+const (
+	viewTail viewKind = iota
+	viewPanes
+)
+
+// logs is the log area: the merged tail or the per-shard panes, the detail
+// of one line opened from them, and the prompts (search, filter, columns,
+// save) that act on what they show. The root feeds it the buffer and hands
+// it the keys no text field, overlay or global binding took.
+//
+// It owns how lines are shown (the formatter, the renderer and its frame
+// cache, the search) while the root owns the buffer they come from; the
+// filter lives with the buffer's indexes, and the log area sets it.
+type logs struct {
+	keys   *keymap.KeyMap
+	theme  *themes.Theme
+	store  *store
+	fmtr   *formatter
+	rend   *renderer
+	search *matcher
+
+	view     viewKind
+	tail     *logView
+	panes    *panes
+	detail   *detail
+	inDetail bool
+	prompt   *prompt
+
+	saveDir string
+	now     func() time.Time
+	width   int
+	height  int
+}
+
+func newLogs(km *keymap.KeyMap, th *themes.Theme, st *store, opts Options, lag lagFormat, clip io.Writer) *logs {
+	f := newFormatter(opts.Location)
+	r := newRenderer(st, f, newLineStyles(*th))
+	return &logs{
+		keys: km, theme: th, store: st, fmtr: f, rend: r,
+		tail:    newLogView(&km.View, r, st, -1),
+		panes:   newPanes(&km.View, th, r, st, lag),
+		detail:  newDetail(km, th, opts.Location, clip),
+		prompt:  newPrompt(&km.Editor, th),
+		saveDir: opts.SaveDir,
+		now:     opts.Now,
+	}
+}
+
+// Focused implements focuser: an open prompt takes every key.
+func (l *logs) Focused() bool { return l.prompt.Focused() }
+
+// SetSize implements component. The prompt is drawn in the status line's
+// row, so it takes the full width.
+func (l *logs) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.tail.SetSize(w, h)
+	l.panes.SetSize(w, h)
+	l.detail.SetSize(w, h)
+	l.prompt.SetSize(w, 1)
+	l.settle()
+}
+
+// ShortHelp implements help.KeyMap: the keys of what is shown.
+func (l *logs) ShortHelp() []key.Binding {
+	switch {
+	case l.prompt.Focused():
+		return l.prompt.ShortHelp()
+	case l.inDetail:
+		return l.detail.ShortHelp()
+	}
+	return l.keys.View.ShortHelp()
+}
+
+// FullHelp implements help.KeyMap.
+func (l *logs) FullHelp() [][]key.Binding {
+	switch {
+	case l.prompt.Focused():
+		return l.prompt.FullHelp()
+	case l.inDetail:
+		return l.detail.FullHelp()
+	}
+	return l.keys.View.FullHelp()
+}
+
+// active is the log view the keys move in: the merged tail or the zoomed
+// pane. In the pane grid it is nil.
+func (l *logs) active() *logView {
+	if l.view == viewTail {
+		return l.tail
+	}
+	return l.panes.active()
+}
+
+// Update handles the keys of the area and the root's news; it settles the
+// views it shows afterwards, so View only draws.
+func (l *logs) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		cmd = l.onKey(msg)
+	case tea.MouseMsg:
+		switch {
+		case l.inDetail:
+			cmd = l.detail.Update(msg)
+		case l.active() != nil:
+			cmd = l.active().Update(msg)
+		}
+	case backMsg:
+		switch {
+		case l.inDetail:
+			l.inDetail = false
+		case l.view == viewPanes && l.panes.back():
+		case l.search != nil:
+			l.setSearch(nil)
+		}
+	case toggleViewMsg:
+		l.inDetail = false
+		if l.view == viewTail {
+			l.view = viewPanes
+			l.panes.sync(l.store.ids, nil)
+		} else {
+			l.view = viewTail
+		}
+	case consumer.Status:
+		l.panes.sync(l.store.ids, msg.Shards)
+	case linesMsg:
+	default:
+		if l.prompt.Focused() {
+			cmd = l.prompt.Update(msg)
+		}
+	}
+	l.settle()
+	return cmd
+}
+
+func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
+	if l.prompt.Focused() {
+		cmd := l.prompt.Update(msg)
+		if l.prompt.kind == promptColumns && l.prompt.Focused() {
+			l.prompt.input.SetSuggestions(columnSuggestions(l.prompt.input.Value(), l.store.fields))
+		}
+		if res, ok := l.prompt.take(); ok {
+			return l.onPrompt(res)
+		}
+		return cmd
+	}
+	if l.inDetail {
+		if key.Matches(msg, l.keys.Detail.Close) {
+			l.inDetail = false
+			return nil
+		}
+		return l.detail.Update(msg)
+	}
+	k := &l.keys.View
+	v := l.active()
+	switch {
+	case v != nil && key.Matches(msg, k.Open):
+		if e := v.cursorEntry(); e != nil && !e.isNote() {
+			l.detail.show(e.rec)
+			l.inDetail = true
+		}
+	case key.Matches(msg, k.Search):
+		pat := ""
+		if l.search != nil {
+			pat = l.search.pattern
+		}
+		return l.prompt.openAs(promptSearch, pat, nil)
+	case key.Matches(msg, k.NextMatch):
+		return l.findMatch(-1, false)
+	case key.Matches(msg, k.PrevMatch):
+		return l.findMatch(+1, false)
+	case key.Matches(msg, k.Filter):
+		pat := ""
+		if l.store.filter != nil {
+			pat = l.store.filter.pattern
+		}
+		return l.prompt.openAs(promptFilter, pat, nil)
+	case key.Matches(msg, k.ViewMode):
+		l.fmtr.mode = (l.fmtr.mode + 1) % numViewModes
+		if l.fmtr.mode == vmColumns && len(l.fmtr.columns) == 0 {
+			l.fmtr.setColumns(l.store.fields[:min(4, len(l.store.fields))])
+		}
+		l.rend.invalidate()
+		return notify(noticeInfo, "line format: "+l.fmtr.mode.String())
+	case key.Matches(msg, k.Columns):
+		cur := strings.Join(l.fmtr.columns, ",")
+		return l.prompt.openAs(promptColumns, cur, columnSuggestions(cur, l.store.fields))
+	case key.Matches(msg, k.Wrap):
+		l.rend.wrap = !l.rend.wrap
+		l.rend.invalidate()
+	case key.Matches(msg, k.Save):
+		return l.prompt.openAs(promptSave, l.defaultSavePath(), nil)
+	case key.Matches(msg, k.Clear):
+		n := l.store.ring.len()
+		l.store.clear()
+		l.rend.invalidate()
+		l.tail.setFollow(l.tail.lines(), true)
+		l.panes.setFollow(true)
+		return notify(noticeInfo, "cleared "+formatCount(n)+" lines")
+	case l.view == viewTail:
+		return l.tail.Update(msg)
+	default:
+		return l.panes.Update(msg)
+	}
+	return nil
+}
+
+// columnSuggestions completes the last name of a comma-separated list.
+func columnSuggestions(value string, fields []string) []string {
+	prefix := ""
+	if i := strings.LastIndexByte(value, ','); i >= 0 {
+		prefix = value[:i+1]
+	}
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, prefix+f)
+	}
+	return out
+}
+
+func (l *logs) onPrompt(msg promptResult) tea.Cmd {
+	if !msg.ok {
+		return nil
+	}
+	v := strings.TrimSpace(msg.value)
+	switch msg.kind {
+	case promptSearch:
+		if v == "" {
+			l.setSearch(nil)
+			return nil
+		}
+		l.setSearch(newMatcher(v))
+		return l.findMatch(-1, true)
+	case promptFilter:
+		var cmd tea.Cmd
+		if v == "" {
+			l.store.setFilter(nil)
+			cmd = notify(noticeInfo, "filter cleared")
+		} else {
+			l.store.setFilter(newMatcher(v))
+			cmd = notify(noticeInfo, fmt.Sprintf("filter %q: %d of %d lines", v, l.store.fAll.Len(), l.store.ring.len()))
+		}
+		l.rend.invalidate()
+		return cmd
+	case promptSave:
+		if v == "" {
+			return nil
+		}
+		recs := l.snapshot()
+		return tea.Sequence(notify(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs))), saveCmd(v, recs))
+	case promptColumns:
+		var cols []string
+		for _, c := range strings.Split(v, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				cols = append(cols, c)
+			}
+		}
+		l.fmtr.setColumns(cols)
+		if len(cols) > 0 {
+			l.fmtr.mode = vmColumns
+		}
+		l.rend.invalidate()
+	}
+	return nil
+}
+
+// snapshot copies the records of the active view (filter applied) for
+// saving. Record values are immutable once delivered, so a shallow copy is
+// a consistent snapshot.
+func (l *logs) snapshot() []consumer.Record {
+	ls := l.store.lines(-1)
+	if v := l.active(); v != nil {
+		ls = v.lines()
+	}
+	out := make([]consumer.Record, 0, ls.Len())
+	for i := 0; i < ls.Len(); i++ {
+		if e := l.store.ring.at(ls.At(i)); e != nil && !e.isNote() {
+			out = append(out, e.rec)
+		}
+	}
+	return out
+}
+
+func (l *logs) setSearch(s *matcher) {
+	l.search = s
+	l.rend.search = s
+	l.rend.invalidate()
+}
+
+// findMatch moves the active view to the next match: dir -1 is older.
+func (l *logs) findMatch(dir int, fromCursor bool) tea.Cmd {
+	if l.search == nil {
+		return nil
+	}
+	v := l.active()
+	if v == nil {
+		return nil
+	}
+	ls := v.lines()
+	if fromCursor {
+		// "/" starts at the cursor line itself.
+		if e := v.cursorEntry(); e != nil && l.search.matchEntry(e) {
+			v.jump(ls, v.cursor)
+			return nil
+		}
+	}
+	seq, ok := v.find(ls, l.search, dir)
+	if !ok {
+		where := "older"
+		if dir > 0 {
+			where = "newer"
+		}
+		return notify(noticeWarn, fmt.Sprintf("no %s match for %q", where, l.search.pattern))
+	}
+	v.jump(ls, seq)
+	return nil
+}
+
+func (l *logs) defaultSavePath() string {
+	name := "slstail-" + l.now().Format("20060102-150405") + ".jsonl"
+	return filepath.Join(l.saveDir, name)
+}
+
+// settle lays out the views shown for the next View: once a frame, so
+// that they share the renderer's frame cache. A column that widened while
+// formatting gets the lines laid out again, so that columns align.
+func (l *logs) settle() {
+	if l.inDetail || l.width == 0 {
+		return
+	}
+	for pass := 0; pass < 2; pass++ {
+		l.fmtr.grown = false
+		if l.view == viewTail {
+			l.tail.settle(l.emptyText())
+		} else {
+			l.panes.settle()
+		}
+		if !l.fmtr.grown {
+			break
+		}
+		l.rend.invalidate()
+	}
+	l.fmtr.grown = false
+	l.rend.endFrame()
+}
+
+func (l *logs) emptyText() string {
+	if l.store.filter != nil && l.store.ring.len() > 0 {
+		return fmt.Sprintf("no line of %s matches the filter %q (%s)", formatCount(l.store.ring.len()), l.store.filter.pattern, hint(l.keys.View.Filter, "to change"))
+	}
+	return "waiting for logs…"
+}
+
+// View implements component.
+func (l *logs) View() string {
+	switch {
+	case l.inDetail:
+		return l.detail.View()
+	case l.view == viewPanes:
+		return l.panes.View()
+	}
+	return l.tail.View()
+}
+
+// promptView is the open prompt, drawn in the status line's row.
+func (l *logs) promptView() string { return l.prompt.View() }
+
+// viewState is what the status line says about the log area.
+type viewState struct {
+	follow  bool
+	waiting int
+	filter  string
+	search  string
+	format  string // "" for the default format without wrapping
+}
+
+func (l *logs) state() viewState {
+	s := viewState{follow: l.panes.following()}
+	if v := l.active(); v != nil {
+		s.follow, s.waiting = v.follow, v.waiting()
+	}
+	if f := l.store.filter; f != nil {
+		s.filter = f.pattern
+	}
+	if l.search != nil {
+		s.search = l.search.pattern
+	}
+	if l.fmtr.mode != vmDefault || l.rend.wrap {
+		s.format = l.fmtr.mode.String()
+		if l.rend.wrap {
+			s.format += "+wrap"
+		}
+	}
+	return s
+}
