@@ -16,6 +16,9 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 	if m.quitting {
 		return nil
 	}
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && m.focused() == nil {
+		return m.onBurst(msg)
+	}
 	if f := m.focused(); f != nil {
 		h := m.editor.Height()
 		cmd := f.Update(msg)
@@ -34,6 +37,22 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil // the log area is hidden: its keys would act unseen
 	}
 	return m.logs.Update(msg)
+}
+
+// onBurst takes runes that arrived in one read (key repeat over SSH, a fast
+// "nnn") as that many key presses, the way they were typed. A key that
+// opens a text field ("/", "f", "e") makes the rest of the burst its text.
+// A paste is never keys: it is only ever text.
+func (m *Model) onBurst(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.focused() != nil {
+			cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt}))
+			break
+		}
+		cmds = append(cmds, m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {

@@ -55,35 +55,6 @@ func idle(m *Model) bool {
 	return m.focused() == nil && m.overlay == nil && !m.logs.inDetail
 }
 
-// run runs cmd and whatever its messages lead to, depth first, as the
-// program would. It is for the commands of key presses, which never wait on
-// the source.
-func run(t *testing.T, m *Model, cmd tea.Cmd) {
-	t.Helper()
-	if cmd == nil {
-		return
-	}
-	msg := cmd()
-	switch msg := msg.(type) {
-	case nil, tea.QuitMsg:
-		return
-	case tea.BatchMsg:
-		for _, c := range msg {
-			run(t, m, c)
-		}
-		return
-	}
-	// tea.Sequence's message is an unexported []tea.Cmd.
-	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
-		for i := 0; i < v.Len(); i++ {
-			run(t, m, v.Index(i).Interface().(tea.Cmd))
-		}
-		return
-	}
-	_, next := m.Update(msg)
-	run(t, m, next)
-}
-
 // do runs a (non-blocking) command and feeds its message back.
 func do(t *testing.T, m *Model, cmd tea.Cmd) tea.Cmd {
 	t.Helper()

@@ -1,0 +1,90 @@
+package tui
+
+// Tests of what a new user hit on real terminals. They drive the model
+// only through New, Update and View, so that each can be run against the
+// code before its fix too.
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// run runs cmd and whatever its messages lead to, depth first, as the
+// program would. It is for the commands of key presses, which never wait on
+// the source.
+func run(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case nil, tea.QuitMsg:
+		return
+	case tea.BatchMsg:
+		for _, c := range msg {
+			run(t, m, c)
+		}
+		return
+	}
+	// tea.Sequence's message is an unexported []tea.Cmd.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		for i := 0; i < v.Len(); i++ {
+			run(t, m, v.Index(i).Interface().(tea.Cmd))
+		}
+		return
+	}
+	_, next := m.Update(msg)
+	run(t, m, next)
+}
+
+// keys presses each key and runs what it leads to.
+func keys(t *testing.T, m *Model, ks ...string) {
+	t.Helper()
+	for _, k := range press(ks...) {
+		_, cmd := m.Update(k)
+		run(t, m, cmd)
+	}
+}
+
+// burst is runes that arrived in one read, as Bubble Tea delivers them.
+func burst(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// cursorLine is the log line under the cursor.
+func cursorLine(m *Model) string {
+	for _, l := range logLines(m) {
+		if strings.HasPrefix(l, "▌") {
+			return l
+		}
+	}
+	return ""
+}
+
+// Key repeat over SSH, or a fast "nnn", arrives as one multi-rune key.
+func TestBurstOfKeysIsThatManyPresses(t *testing.T) {
+	m := newTestModel(t, newFake(), 100, 14)
+	send(m, batchOf(0, 0, seq(0, 50)...))
+	run(t, m, send(m, burst("kkkkk")))
+	if l := cursorLine(m); !strings.Contains(l, "items/44 ") {
+		t.Errorf("after kkkkk the cursor is on %q, want the fifth line up (items/44)", l)
+	}
+	run(t, m, send(m, burst("jj")))
+	if l := cursorLine(m); !strings.Contains(l, "items/46 ") {
+		t.Errorf("after jj the cursor is on %q, want items/46", l)
+	}
+	// A key that opens a text field makes the rest of the burst its text.
+	run(t, m, send(m, burst("fstatus=500")))
+	run(t, m, send(m, press("enter")...))
+	if v := m.View(); !strings.Contains(v, "filter status=500") {
+		t.Errorf("f and its text in one read did not filter:\n%s", v)
+	}
+	// A paste is text, never keys.
+	before := cursorLine(m)
+	run(t, m, send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkk"), Paste: true}))
+	if l := cursorLine(m); l != before {
+		t.Errorf("a pasted kkk moved the cursor from %q to %q", before, l)
+	}
+}
