@@ -43,7 +43,8 @@ type logs struct {
 	panes    *panes
 	detail   *detail
 	inDetail bool
-	prompt   *prompt
+	prompts  map[promptKind]*prompt
+	prompt   *prompt // the open one, or nil
 
 	saveDir string
 	now     func() time.Time
@@ -54,19 +55,33 @@ type logs struct {
 func newLogs(km *keymap.KeyMap, th *themes.Theme, st *store, opts Options, lag lagFormat, clip io.Writer) *logs {
 	f := newFormatter(opts.Location)
 	r := newRenderer(st, f, newLineStyles(*th))
-	return &logs{
+	l := &logs{
 		keys: km, theme: th, store: st, fmtr: f, rend: r,
 		tail:    newLogView(&km.View, r, st, -1),
 		panes:   newPanes(&km.View, th, r, st, lag),
 		detail:  newDetail(km, th, opts.Location, clip),
-		prompt:  newPrompt(&km.Editor, th),
 		saveDir: opts.SaveDir,
 		now:     opts.Now,
 	}
+	fields := func(value string) []string { return fieldSuggestions(value, st.fields) }
+	columns := func(value string) []string { return columnSuggestions(value, st.fields) }
+	l.prompts = map[promptKind]*prompt{
+		promptSearch:  newPrompt(&km.Editor, th, promptSearch, fields),
+		promptFilter:  newPrompt(&km.Editor, th, promptFilter, fields),
+		promptSave:    newPrompt(&km.Editor, th, promptSave, nil),
+		promptColumns: newPrompt(&km.Editor, th, promptColumns, columns),
+	}
+	return l
+}
+
+// openPrompt opens the prompt of kind on value.
+func (l *logs) openPrompt(kind promptKind, value string) tea.Cmd {
+	l.prompt = l.prompts[kind]
+	return l.prompt.openWith(value)
 }
 
 // Focused implements focuser: an open prompt takes every key.
-func (l *logs) Focused() bool { return l.prompt.Focused() }
+func (l *logs) Focused() bool { return l.prompt != nil }
 
 // SetSize implements component. The prompt is drawn in the status line's
 // row, so it takes the full width.
@@ -75,14 +90,16 @@ func (l *logs) SetSize(w, h int) {
 	l.tail.SetSize(w, h)
 	l.panes.SetSize(w, h)
 	l.detail.SetSize(w, h)
-	l.prompt.SetSize(w, 1)
+	for _, p := range l.prompts {
+		p.SetSize(w, 1)
+	}
 	l.settle()
 }
 
 // ShortHelp implements help.KeyMap: the keys of what is shown.
 func (l *logs) ShortHelp() []key.Binding {
 	switch {
-	case l.prompt.Focused():
+	case l.prompt != nil:
 		return l.prompt.ShortHelp()
 	case l.inDetail:
 		return l.detail.ShortHelp()
@@ -93,7 +110,7 @@ func (l *logs) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (l *logs) FullHelp() [][]key.Binding {
 	switch {
-	case l.prompt.Focused():
+	case l.prompt != nil:
 		return l.prompt.FullHelp()
 	case l.inDetail:
 		return l.detail.FullHelp()
@@ -144,7 +161,7 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 		l.panes.sync(l.store.ids, msg.Shards)
 	case linesMsg:
 	default:
-		if l.prompt.Focused() {
+		if l.prompt != nil {
 			cmd = l.prompt.Update(msg)
 		}
 	}
@@ -153,12 +170,10 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
-	if l.prompt.Focused() {
+	if l.prompt != nil {
 		cmd := l.prompt.Update(msg)
-		if l.prompt.kind == promptColumns && l.prompt.Focused() {
-			l.prompt.input.SetSuggestions(columnSuggestions(l.prompt.input.Value(), l.store.fields))
-		}
 		if res, ok := l.prompt.take(); ok {
+			l.prompt = nil
 			return l.onPrompt(res)
 		}
 		return cmd
@@ -183,7 +198,7 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		if l.search != nil {
 			pat = l.search.pattern
 		}
-		return l.prompt.openAs(promptSearch, pat, nil)
+		return l.openPrompt(promptSearch, pat)
 	case key.Matches(msg, k.NextMatch):
 		return l.findMatch(-1, false)
 	case key.Matches(msg, k.PrevMatch):
@@ -193,7 +208,7 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		if l.store.filter != nil {
 			pat = l.store.filter.pattern
 		}
-		return l.prompt.openAs(promptFilter, pat, nil)
+		return l.openPrompt(promptFilter, pat)
 	case key.Matches(msg, k.ViewMode):
 		l.fmtr.mode = (l.fmtr.mode + 1) % numViewModes
 		if l.fmtr.mode == vmColumns && len(l.fmtr.columns) == 0 {
@@ -202,13 +217,12 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		l.rend.invalidate()
 		return notify(noticeInfo, "line format: "+l.fmtr.mode.String())
 	case key.Matches(msg, k.Columns):
-		cur := strings.Join(l.fmtr.columns, ",")
-		return l.prompt.openAs(promptColumns, cur, columnSuggestions(cur, l.store.fields))
+		return l.openPrompt(promptColumns, strings.Join(l.fmtr.columns, ","))
 	case key.Matches(msg, k.Wrap):
 		l.rend.wrap = !l.rend.wrap
 		l.rend.invalidate()
 	case key.Matches(msg, k.Save):
-		return l.prompt.openAs(promptSave, l.defaultSavePath(), nil)
+		return l.openPrompt(promptSave, l.defaultSavePath())
 	case key.Matches(msg, k.Clear):
 		n := l.store.ring.len()
 		l.store.clear()
@@ -222,6 +236,23 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		return l.panes.Update(msg)
 	}
 	return nil
+}
+
+// fieldSuggestions completes a field name typed as the key of key=text
+// (after a "!", in a filter).
+func fieldSuggestions(value string, fields []string) []string {
+	if strings.ContainsAny(value, "= ") {
+		return nil
+	}
+	prefix := ""
+	if strings.HasPrefix(value, "!") {
+		prefix = "!"
+	}
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, prefix+f+"=")
+	}
+	return out
 }
 
 // columnSuggestions completes the last name of a comma-separated list.
@@ -382,7 +413,12 @@ func (l *logs) View() string {
 }
 
 // promptView is the open prompt, drawn in the status line's row.
-func (l *logs) promptView() string { return l.prompt.View() }
+func (l *logs) promptView() string {
+	if l.prompt == nil {
+		return ""
+	}
+	return l.prompt.View()
+}
 
 // viewState is what the status line says about the log area.
 type viewState struct {

@@ -26,22 +26,25 @@ type promptResult struct {
 	ok    bool
 }
 
-// prompt is the one-line input for search, filter, save path and columns,
-// drawn in place of the status line. The log area owns it and applies the
-// answer as soon as the prompt closes, so the next key already goes to the
+// prompt is a one-line input for search, filter, save path or columns,
+// drawn in place of the status line. Each kind is a prompt of its own, with
+// its own text and its own completions: a completion offered in one never
+// shows, nor is taken, in another. The log area owns them and applies the
+// answer as soon as a prompt closes, so the next key already goes to the
 // view.
 type prompt struct {
-	keys   *keymap.Editor
-	theme  *themes.Theme
-	kind   promptKind
-	input  textinput.Model
-	hint   string
-	open   bool
-	result *promptResult
-	width  int
+	keys    *keymap.Editor
+	theme   *themes.Theme
+	kind    promptKind
+	input   textinput.Model
+	hint    string
+	suggest func(value string) []string // nil: no completion
+	open    bool
+	result  *promptResult
+	width   int
 }
 
-func newPrompt(km *keymap.Editor, th *themes.Theme) *prompt {
+func newPrompt(km *keymap.Editor, th *themes.Theme, kind promptKind, suggest func(string) []string) *prompt {
 	in := textinput.New()
 	in.CharLimit = 4096
 	in.PromptStyle = th.Prompt
@@ -50,7 +53,21 @@ func newPrompt(km *keymap.Editor, th *themes.Theme) *prompt {
 	// A steady cursor: no blink timer redrawing the screen twice a second.
 	in.Cursor.SetMode(cursor.CursorStatic)
 	in.KeyMap.AcceptSuggestion = km.Complete
-	return &prompt{keys: km, theme: th, input: in}
+	in.ShowSuggestions = suggest != nil
+	in.Prompt = map[promptKind]string{
+		promptSearch:  "/",
+		promptFilter:  "filter: ",
+		promptSave:    "save to: ",
+		promptColumns: "columns: ",
+	}[kind]
+	p := &prompt{keys: km, theme: th, kind: kind, input: in, suggest: suggest}
+	p.hint = map[promptKind]string{
+		promptSearch:  hints("text or key=text, smart case", hint(km.Complete, "completes a key"), hint(km.Apply, "search"), hint(km.Cancel, "cancel")),
+		promptFilter:  hints("text, key=text or !text", "empty clears", hint(km.Apply, "apply"), hint(km.Cancel, "cancel")),
+		promptSave:    hints("JSON lines", hint(km.Apply, "save"), hint(km.Cancel, "cancel")),
+		promptColumns: hints("comma-separated field names", hint(km.Complete, "completes"), hint(km.Apply, "apply")),
+	}[kind]
+	return p
 }
 
 // Focused implements focuser: an open prompt takes every key.
@@ -72,29 +89,20 @@ func (p *prompt) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.keys.Apply, p.keys.Cancel, p.keys.Complete}}
 }
 
-func (p *prompt) openAs(kind promptKind, value string, suggestions []string) tea.Cmd {
-	p.kind, p.open, p.result = kind, true, nil
-	labels := map[promptKind]string{
-		promptSearch:  "/",
-		promptFilter:  "filter: ",
-		promptSave:    "save to: ",
-		promptColumns: "columns: ",
-	}
-	k := p.keys
-	hintsOf := map[promptKind]string{
-		promptSearch:  hints("text or key=text, smart case", hint(k.Apply, "search"), hint(k.Cancel, "cancel")),
-		promptFilter:  hints("text, key=text or !text", "empty clears", hint(k.Apply, "apply"), hint(k.Cancel, "cancel")),
-		promptSave:    hints("JSON lines", hint(k.Apply, "save"), hint(k.Cancel, "cancel")),
-		promptColumns: hints("comma-separated field names", hint(k.Complete, "completes"), hint(k.Apply, "apply")),
-	}
-	p.hint = hintsOf[kind]
-	p.input.Prompt = labels[kind]
-	p.SetSize(p.width, 1)
+// openWith opens the prompt on value.
+func (p *prompt) openWith(value string) tea.Cmd {
+	p.open, p.result = true, nil
 	p.input.SetValue(value)
 	p.input.CursorEnd()
-	p.input.ShowSuggestions = len(suggestions) > 0
-	p.input.SetSuggestions(suggestions)
+	p.complete()
 	return p.input.Focus()
+}
+
+// complete offers the completions of what is typed.
+func (p *prompt) complete() {
+	if p.suggest != nil {
+		p.input.SetSuggestions(p.suggest(p.input.Value()))
+	}
 }
 
 // Update edits the answer; Apply or Cancel closes the prompt with a result
@@ -110,8 +118,12 @@ func (p *prompt) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
+	before := p.input.Value()
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		p.complete()
+	}
 	return cmd
 }
 

@@ -5,10 +5,13 @@ package tui
 // code before its fix too.
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -22,8 +25,8 @@ func run(t *testing.T, m *Model, cmd tea.Cmd) {
 	}
 	msg := cmd()
 	switch msg := msg.(type) {
-	case nil, tea.QuitMsg:
-		return
+	case nil, tea.QuitMsg, cursor.BlinkMsg:
+		return // a blinking cursor would blink for ever
 	case tea.BatchMsg:
 		for _, c := range msg {
 			run(t, m, c)
@@ -86,5 +89,32 @@ func TestBurstOfKeysIsThatManyPresses(t *testing.T) {
 	run(t, m, send(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkk"), Paste: true}))
 	if l := cursorLine(m); l != before {
 		t.Errorf("a pasted kkk moved the cursor from %q to %q", before, l)
+	}
+}
+
+// A completion offered by one prompt (C's field names) must not show in, nor
+// be taken by, another: tab then saved to "….jsonluest_time,uri", and
+// f tab enter filtered on the column list.
+func TestPromptsKeepTheirOwnCompletions(t *testing.T) {
+	m := newTestModel(t, newFake(), 120, 14)
+	send(m, batchOf(0, 0, seq(0, 10)...))
+	keys(t, m, "C", "ctrl+u")
+	typeText(m, "status,u") // completes to status,uri (or status,ua)
+	keys(t, m, "esc")
+
+	keys(t, m, "s")
+	want := filepath.Join(m.opts.SaveDir, "slstail-20261124-182000.jsonl")
+	if v := m.View(); strings.Contains(v, "jsonlri") || strings.Contains(v, "jsonla") {
+		t.Errorf("the save prompt shows the columns' completion:\n%s", v)
+	}
+	keys(t, m, "tab", "enter")
+	if _, err := os.Stat(want); err != nil {
+		entries, _ := os.ReadDir(m.opts.SaveDir)
+		t.Errorf("tab enter did not save to the default path %s (%v); the directory holds %v", want, err, entries)
+	}
+
+	keys(t, m, "f", "tab", "enter")
+	if v := m.View(); strings.Contains(v, "filter status") || strings.Contains(v, "filter st") {
+		t.Errorf("f tab enter filtered on the column list:\n%s", v)
 	}
 }
