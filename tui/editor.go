@@ -62,6 +62,8 @@ type editor struct {
 
 	choice  startChoice
 	minutes string // for fromAgo
+	typed   bool   // digits were typed since fromAgo was picked: more append
+	edited  bool   // the text changed since the editor opened: errors show
 
 	pending   bool   // a Restart is in flight
 	rejection string // the last server or local rejection
@@ -102,13 +104,19 @@ func (e *editor) FullHelp() [][]key.Binding {
 	return append(e.keys.Editor.FullHelp(), e.keys.StartFrom.FullHelp()...)
 }
 
-// open focuses the bar with the running query.
+// open focuses the bar with the running query; no query is "*", the query
+// it means. Until the text is edited it shows no error: the query runs.
 func (e *editor) open() tea.Cmd {
+	q := e.running
+	if strings.TrimSpace(q) == "" {
+		q = "*"
+	}
 	e.stage = stageEdit
-	e.input.SetValue(e.running)
+	e.edited = false
+	e.input.SetValue(q)
 	e.input.CursorEnd()
 	e.histPos = len(e.hist.entries)
-	e.draft = e.running
+	e.draft = q
 	e.recheck()
 	return e.input.Focus()
 }
@@ -165,7 +173,8 @@ func (e *editor) updateEdit(km tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if e.check.Err != nil {
-			return nil // the error is on screen; apply does nothing until it is fixed
+			e.edited = true // show the error; apply does nothing until it is fixed
+			return nil
 		}
 		e.stage = stageFrom
 		return nil
@@ -180,6 +189,7 @@ func (e *editor) updateEdit(km tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	e.input, cmd = e.input.Update(km)
 	if e.input.Value() != before {
+		e.edited = true
 		e.recheck()
 		e.rejection = ""
 		e.histPos = len(e.hist.entries)
@@ -189,11 +199,20 @@ func (e *editor) updateEdit(km tea.KeyMsg) tea.Cmd {
 }
 
 // walk moves through the history; past the newest entry is the draft.
+// Entries that read as the text shown are passed over: the newest entry is
+// usually the running query, which the editor opened with.
 func (e *editor) walk(dir int) {
 	n := len(e.hist.entries)
-	pos := clamp(e.histPos+dir, 0, n)
-	if pos == e.histPos {
-		return
+	cur := e.input.Value()
+	pos := e.histPos
+	for {
+		pos += dir
+		if pos < 0 || pos > n {
+			return
+		}
+		if pos == n || e.hist.entries[pos] != cur {
+			break
+		}
 	}
 	e.histPos = pos
 	if pos == n {
@@ -201,6 +220,7 @@ func (e *editor) walk(dir int) {
 	} else {
 		e.input.SetValue(e.hist.entries[pos])
 	}
+	e.edited = true
 	e.input.CursorEnd()
 	e.recheck()
 }
@@ -211,17 +231,17 @@ func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Back):
 		e.stage = stageEdit
 	case key.Matches(km, k.Prev):
-		e.choice = (e.choice + numChoices - 1) % numChoices
+		e.choose((e.choice + numChoices - 1) % numChoices)
 	case key.Matches(km, k.Next):
-		e.choice = (e.choice + 1) % numChoices
+		e.choose((e.choice + 1) % numChoices)
 	case key.Matches(km, k.Continue):
-		e.choice = fromContinue
+		e.choose(fromContinue)
 	case key.Matches(km, k.Now):
-		e.choice = fromNow
+		e.choose(fromNow)
 	case key.Matches(km, k.Ago):
-		e.choice = fromAgo
+		e.choose(fromAgo)
 	case key.Matches(km, k.Beginning):
-		e.choice = fromBegin
+		e.choose(fromBegin)
 	case key.Matches(km, k.Apply):
 		from, label, err := e.startFrom()
 		if err != nil {
@@ -235,13 +255,33 @@ func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
 	case km.Type == tea.KeyBackspace:
 		if e.choice == fromAgo && e.minutes != "" {
 			e.minutes = e.minutes[:len(e.minutes)-1]
+			e.typed = true
 		}
-	default:
-		if r := km.Runes; e.choice == fromAgo && len(r) == 1 && r[0] >= '0' && r[0] <= '9' && len(e.minutes) < 6 {
+	case e.choice == fromAgo && km.Type == tea.KeyRunes:
+		e.typeMinutes(km.Runes)
+	}
+	return nil
+}
+
+func (e *editor) choose(c startChoice) {
+	e.choice = c
+	e.typed = false
+}
+
+// typeMinutes takes digits typed on "N min ago": the first replaces the
+// number shown (the default 15, or the last one), the next append to it.
+func (e *editor) typeMinutes(rs []rune) {
+	for _, r := range rs {
+		if r < '0' || r > '9' {
+			continue
+		}
+		if !e.typed {
+			e.minutes, e.typed = "", true
+		}
+		if len(e.minutes) < 6 {
 			e.minutes += string(r)
 		}
 	}
-	return nil
 }
 
 func (e *editor) startFrom() (consumer.StartFrom, string, error) {
@@ -323,11 +363,15 @@ func (e *editor) messageRow(promptW int) string {
 		return e.fromRow()
 	case e.rejection != "":
 		return th.ErrorText.Render(truncateText("  ✗ rejected: "+textsafe.Sanitize(e.rejection)+" (the previous query keeps running)", w))
-	case e.check.Err != nil:
+	case e.check.Err != nil && e.edited:
 		return errorRow(th, e.input.Value(), e.check.Err, promptW, e.scrollOffset(), w)
 	}
+	valid := "✓ valid"
+	if e.check.Err != nil {
+		valid = "" // not edited yet: the running query, which the server took
+	}
 	k := &e.keys.Editor
-	return th.Dim.Render(truncateText("  "+hints("✓ valid", hint(k.Apply, "apply"), hint(k.Cancel, "cancel"), pair(k.HistoryPrev, k.HistoryNext, "history")), w))
+	return th.Dim.Render(truncateText("  "+hints(valid, hint(k.Apply, "apply"), hint(k.Cancel, "cancel"), pair(k.HistoryPrev, k.HistoryNext, "history")), w))
 }
 
 func (e *editor) fromRow() string {

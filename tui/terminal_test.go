@@ -10,9 +10,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/consumer"
 )
 
 // run runs cmd and whatever its messages lead to, depth first, as the
@@ -116,5 +118,50 @@ func TestPromptsKeepTheirOwnCompletions(t *testing.T) {
 	keys(t, m, "f", "tab", "enter")
 	if v := m.View(); strings.Contains(v, "filter status") || strings.Contains(v, "filter st") {
 		t.Errorf("f tab enter filtered on the column list:\n%s", v)
+	}
+}
+
+// Digits typed on "N min ago" replace the default 15, then append.
+func TestStartFromMinutesTypedReplaceTheDefault(t *testing.T) {
+	f := newFake()
+	m := newTestModel(t, f, 120, 14)
+	keys(t, m, "e", "ctrl+u")
+	typeText(m, "* | where status = '500'")
+	keys(t, m, "enter", "m", "5")
+	if v := m.View(); !strings.Contains(v, "[5 min ago]") {
+		t.Errorf("after m 5 the row should offer 5 min ago:\n%s", v)
+	}
+	keys(t, m, "0", "enter")
+	if len(f.froms) != 1 || f.froms[0] != (consumer.StartFrom{Kind: consumer.PosAgo, Ago: 50 * time.Minute}) {
+		t.Errorf("m 5 0 enter restarted from %+v, want 50 minutes ago", f.froms)
+	}
+}
+
+// The editor opens on the query that runs ("*" when there is none), with no
+// error before an edit; the first step back in the history is a query other
+// than the one shown.
+func TestEditorOpensOnTheRunningQuery(t *testing.T) {
+	f := newFake()
+	f.status.Query = "" // the session runs every log
+	m := newTestModel(t, f, 120, 14)
+	keys(t, m, "e")
+	v := m.View()
+	if !strings.Contains(v, "SPL › *") || strings.Contains(v, "^") || strings.Contains(v, "empty query") {
+		t.Errorf("the editor should open on * with no error:\n%s", v)
+	}
+	keys(t, m, "backspace")
+	if v := m.View(); !strings.Contains(v, "empty query") {
+		t.Errorf("an edit that empties the query should say so:\n%s", v)
+	}
+	keys(t, m, "esc")
+
+	for _, q := range []string{"* | where status = '500'", "* | where status = '404'"} {
+		keys(t, m, "e", "ctrl+u")
+		typeText(m, q)
+		keys(t, m, "enter", "enter")
+	}
+	keys(t, m, "e", "up")
+	if v := m.View(); !strings.Contains(v, "SPL › * | where status = '500'") {
+		t.Errorf("the first up should show the query before the running one:\n%s", v)
 	}
 }
