@@ -46,6 +46,13 @@ type logs struct {
 	prompts  map[promptKind]*prompt
 	prompt   *prompt // the open one, or nil
 
+	// What s saves, taken when its prompt opens, so that the prompt can
+	// say what the file will hold and the file holds just that.
+	saving     []consumer.Record
+	savingWhat string
+
+	clearing bool // c asked to clear; the next key says yes or no
+
 	saveDir string
 	now     func() time.Time
 	width   int
@@ -80,8 +87,9 @@ func (l *logs) openPrompt(kind promptKind, value string) tea.Cmd {
 	return l.prompt.openWith(value)
 }
 
-// Focused implements focuser: an open prompt takes every key.
-func (l *logs) Focused() bool { return l.prompt != nil }
+// Focused implements focuser: an open prompt, or the question whether to
+// clear, takes every key.
+func (l *logs) Focused() bool { return l.prompt != nil || l.clearing }
 
 // SetSize implements component. The prompt is drawn in the status line's
 // row, so it takes the full width.
@@ -170,6 +178,13 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
+	if l.clearing {
+		l.clearing = false
+		if key.Matches(msg, l.keys.View.Clear) {
+			return l.clear()
+		}
+		return notify(noticeInfo, "kept the buffer")
+	}
 	if l.prompt != nil {
 		cmd := l.prompt.Update(msg)
 		if res, ok := l.prompt.take(); ok {
@@ -222,20 +237,29 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		l.rend.wrap = !l.rend.wrap
 		l.rend.invalidate()
 	case key.Matches(msg, k.Save):
+		l.saving, l.savingWhat = l.snapshot()
+		l.prompts[promptSave].label(fmt.Sprintf("save %s logs%s to: ", formatCount(len(l.saving)), spaced(l.savingWhat)))
 		return l.openPrompt(promptSave, l.defaultSavePath())
 	case key.Matches(msg, k.Clear):
-		n := l.store.ring.len()
-		l.store.clear()
-		l.rend.invalidate()
-		l.tail.setFollow(l.tail.lines(), true)
-		l.panes.setFollow(true)
-		return notify(noticeInfo, "cleared "+formatCount(n)+" lines")
+		if l.store.ring.len() > 0 {
+			l.clearing = true // asked in the status line: promptView
+		}
 	case l.view == viewTail:
 		return l.tail.Update(msg)
 	default:
 		return l.panes.Update(msg)
 	}
 	return nil
+}
+
+// clear empties the buffer, as c asked and c again confirmed.
+func (l *logs) clear() tea.Cmd {
+	n := l.store.ring.len()
+	l.store.clear()
+	l.rend.invalidate()
+	l.tail.setFollow(l.tail.lines(), true)
+	l.panes.setFollow(true)
+	return notify(noticeInfo, "cleared "+formatCount(n)+" lines")
 }
 
 // fieldSuggestions completes a field name typed as the key of key=text
@@ -270,6 +294,7 @@ func columnSuggestions(value string, fields []string) []string {
 
 func (l *logs) onPrompt(msg promptResult) tea.Cmd {
 	if !msg.ok {
+		l.saving = nil
 		return nil
 	}
 	v := strings.TrimSpace(msg.value)
@@ -293,11 +318,12 @@ func (l *logs) onPrompt(msg promptResult) tea.Cmd {
 		l.rend.invalidate()
 		return cmd
 	case promptSave:
+		recs, what := l.saving, l.savingWhat
+		l.saving = nil
 		if v == "" {
 			return nil
 		}
-		recs := l.snapshot()
-		return tea.Sequence(notify(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs))), saveCmd(v, recs))
+		return tea.Sequence(notify(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs))), saveCmd(v, recs, what))
 	case promptColumns:
 		var cols []string
 		for _, c := range strings.Split(v, ",") {
@@ -314,13 +340,21 @@ func (l *logs) onPrompt(msg promptResult) tea.Cmd {
 	return nil
 }
 
-// snapshot copies the records of the active view (filter applied) for
-// saving. Record values are immutable once delivered, so a shallow copy is
-// a consistent snapshot.
-func (l *logs) snapshot() []consumer.Record {
-	ls := l.store.lines(-1)
-	if v := l.active(); v != nil {
+// snapshot copies the records the active view shows (the pane grid: the
+// merged tail's), the filter applied, for saving, and says which they are.
+// Record values are immutable once delivered, so a shallow copy is a
+// consistent snapshot.
+func (l *logs) snapshot() ([]consumer.Record, string) {
+	ls, v := l.store.lines(-1), l.active()
+	var what []string
+	if v != nil {
 		ls = v.lines()
+		if v.shard >= 0 {
+			what = append(what, fmt.Sprintf("of shard %d", v.shard))
+		}
+	}
+	if f := l.store.filter; f != nil {
+		what = append(what, fmt.Sprintf("matching %q", f.pattern))
 	}
 	out := make([]consumer.Record, 0, ls.Len())
 	for i := 0; i < ls.Len(); i++ {
@@ -328,7 +362,7 @@ func (l *logs) snapshot() []consumer.Record {
 			out = append(out, e.rec)
 		}
 	}
-	return out
+	return out, strings.Join(what, " ")
 }
 
 func (l *logs) setSearch(s *matcher) {
@@ -412,12 +446,17 @@ func (l *logs) View() string {
 	return l.tail.View()
 }
 
-// promptView is the open prompt, drawn in the status line's row.
+// promptView is the open prompt, or the question whether to clear, drawn
+// in the status line's row.
 func (l *logs) promptView() string {
-	if l.prompt == nil {
-		return ""
+	switch {
+	case l.clearing:
+		q := fmt.Sprintf("clear %s buffered lines? ", formatCount(l.store.ring.len()))
+		return l.theme.Warn.Render(q) + l.theme.Dim.Render(truncateText(hints(hint(l.keys.View.Clear, "again clears"), "any other key keeps them"), max(l.width-textWidth(q), 0)))
+	case l.prompt != nil:
+		return l.prompt.View()
 	}
-	return l.prompt.View()
+	return ""
 }
 
 // viewState is what the status line says about the log area.

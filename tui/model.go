@@ -216,7 +216,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			if err != nil {
 				abs = msg.path
 			}
-			m.setNotice(noticeInfo, fmt.Sprintf("saved %d logs to %s", msg.n, abs))
+			m.setNotice(noticeInfo, fmt.Sprintf("saved %d logs%s to %s", msg.n, spaced(msg.scope), abs))
 		}
 		return nil
 	case copiedMsg:
@@ -318,6 +318,14 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	m.pendingNote = "query: " + msg.query + " (" + msg.label + ")"
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
 	return cmd
+}
+
+// spaced is s after a space, or nothing.
+func spaced(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " " + s
 }
 
 func (m *Model) setNotice(level noticeLevel, text string) {

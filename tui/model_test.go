@@ -653,7 +653,7 @@ func TestEvictionIsShown(t *testing.T) {
 	if !strings.Contains(m.View(), "lines 10/10 (15 evicted)") {
 		t.Errorf("eviction not shown:\n%s", m.View())
 	}
-	send(m, press("c")...)
+	send(m, press("c", "c")...)
 	if !strings.Contains(m.View(), "lines 0/10") || !strings.Contains(m.View(), "waiting for logs") {
 		t.Errorf("clear:\n%s", m.View())
 	}

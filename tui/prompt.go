@@ -89,6 +89,12 @@ func (p *prompt) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.keys.Apply, p.keys.Cancel, p.keys.Complete}}
 }
 
+// label sets the words before the input ("save 12 logs to: ").
+func (p *prompt) label(s string) {
+	p.input.Prompt = s
+	p.SetSize(p.width, 1)
+}
+
 // openWith opens the prompt on value.
 func (p *prompt) openWith(value string) tea.Cmd {
 	p.open, p.result = true, nil

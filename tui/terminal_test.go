@@ -165,3 +165,47 @@ func TestEditorOpensOnTheRunningQuery(t *testing.T) {
 		t.Errorf("the first up should show the query before the running one:\n%s", v)
 	}
 }
+
+// c asks before it drops the buffer; any other key keeps it.
+func TestClearAsksFirst(t *testing.T) {
+	m := newTestModel(t, newFake(), 120, 14)
+	send(m, batchOf(0, 0, seq(0, 30)...))
+	keys(t, m, "c")
+	if v := m.View(); !strings.Contains(v, "items/29 ") || !strings.Contains(v, "clear 30 buffered lines?") {
+		t.Errorf("c should ask before clearing 30 lines:\n%s", v)
+	}
+	keys(t, m, "j")
+	if v := m.View(); !strings.Contains(v, "lines 30/") || !strings.Contains(v, "items/29 ") {
+		t.Errorf("a key other than c should keep the buffer:\n%s", v)
+	}
+	keys(t, m, "c", "c")
+	if v := m.View(); !strings.Contains(v, "lines 0/") || !strings.Contains(v, "cleared 30 lines") {
+		t.Errorf("c c should clear:\n%s", v)
+	}
+}
+
+// s says which lines it saves (the filter applies) and writes a file only
+// the user can read.
+func TestSaveSaysWhatItSaves(t *testing.T) {
+	m := newTestModel(t, newFake(), 300, 14) // room for the temporary directory's path
+	send(m, batchOf(0, 0, seq(0, 14)...))
+	keys(t, m, "f")
+	typeText(m, "status=500")
+	keys(t, m, "enter", "s")
+	// rec(0, i) has status 500 for i%7 == 4: i = 4 and 11.
+	if v := m.View(); !strings.Contains(v, `save 2 logs matching "status=500" to:`) {
+		t.Errorf("the save prompt should say it saves the 2 filtered lines:\n%s", v)
+	}
+	keys(t, m, "enter")
+	want := filepath.Join(m.opts.SaveDir, "slstail-20261124-182000.jsonl")
+	if v := m.View(); !strings.Contains(v, `saved 2 logs matching "status=500" to `+want) {
+		t.Errorf("the notice should say what was saved:\n%s", v)
+	}
+	st, err := os.Stat(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := st.Mode().Perm(); perm != 0o600 {
+		t.Errorf("saved file mode %v, want 0600: logs are not for every user of the machine", perm)
+	}
+}
