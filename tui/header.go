@@ -115,6 +115,9 @@ func connectionState(started, closed bool, fatal error, st consumer.Status) conn
 	case consumer.ConnReconnecting:
 		return connState{fmt.Sprintf("reconnecting (attempt %d)", st.Attempts), noticeWarn}
 	case consumer.ConnConnecting:
+		if st.Attempts > 0 {
+			return connState{fmt.Sprintf("connecting (attempt %d)", st.Attempts), noticeWarn}
+		}
 		return connState{"connecting", noticeWarn}
 	}
 	return connState{st.Conn.String(), noticeError}

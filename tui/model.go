@@ -65,6 +65,9 @@ type Model struct {
 	notice      string
 	noticeLevel noticeLevel
 	noticeAt    time.Time
+	// noticeNet says the notice is a network fault: it is shown with the
+	// attempt count of the status, the figure the header shows.
+	noticeNet bool
 
 	width, height int
 }
@@ -298,13 +301,38 @@ func (m *Model) onEvent(ev consumer.Event) {
 	switch ev.Kind {
 	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery:
 		m.setNotice(noticeError, text)
-	case consumer.EventNetwork, consumer.EventThrottled:
+	case consumer.EventNetwork:
+		// The event's text counts attempts as of its sending, and only every
+		// tenth is sent; the header counts them as of the last poll. Both
+		// show the status's figure instead, fresh from now on.
+		if ev.Err != nil {
+			text = ev.Err.Error()
+		}
+		m.observe(m.src.Status())
+		m.setNotice(noticeWarn, text)
+		m.noticeNet = true
+	case consumer.EventThrottled:
 		m.setNotice(noticeWarn, text)
 	default:
 		if text != "" {
 			m.setNotice(noticeInfo, text)
 		}
 	}
+}
+
+// noticeText is the notice as shown: a network fault with the attempt it
+// is at.
+func (m *Model) noticeText() string {
+	if !m.noticeNet || m.status.Attempts == 0 {
+		return m.notice
+	}
+	switch m.status.Conn {
+	case consumer.ConnReconnecting:
+		return fmt.Sprintf("%s (reconnecting, attempt %d)", m.notice, m.status.Attempts)
+	case consumer.ConnConnecting:
+		return fmt.Sprintf("%s (connecting, attempt %d)", m.notice, m.status.Attempts)
+	}
+	return m.notice
 }
 
 func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
@@ -330,6 +358,7 @@ func spaced(s string) string {
 
 func (m *Model) setNotice(level noticeLevel, text string) {
 	m.notice, m.noticeLevel, m.noticeAt = text, level, m.opts.Now()
+	m.noticeNet = false
 }
 
 // focused is the text field that has the keys, if one is open.
@@ -376,7 +405,7 @@ func (m *Model) refresh() {
 		lines:   m.store.ring.len(),
 		cap:     m.store.ring.cap,
 		evicted: int(m.store.ring.evicted),
-		notice:  m.notice,
+		notice:  m.noticeText(),
 		level:   m.noticeLevel,
 		help:    m.ShortHelp(),
 	})

@@ -5,9 +5,11 @@ package tui
 // code before its fix too.
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,25 @@ func TestSaveSaysWhatItSaves(t *testing.T) {
 	}
 	if perm := st.Mode().Perm(); perm != 0o600 {
 		t.Errorf("saved file mode %v, want 0600: logs are not for every user of the machine", perm)
+	}
+}
+
+// While reconnecting, the header and the notice name the same attempt.
+func TestReconnectAttemptIsOneFigure(t *testing.T) {
+	f := newFake()
+	m := newTestModel(t, f, 200, 12)
+	f.mu.Lock()
+	f.status.Conn, f.status.Attempts = consumer.ConnReconnecting, 10
+	f.mu.Unlock()
+	cause := &consumer.Error{Op: "PullLogs shard 2", Kind: consumer.EventNetwork, Err: errors.New("connection refused")}
+	send(m, eventMsg{ev: consumer.Event{Kind: consumer.EventNetwork, Msg: cause.Error() + " (reconnecting, attempt 10)", Err: cause}})
+	f.mu.Lock()
+	f.status.Attempts = 14 // the workers went on failing before the next poll
+	f.mu.Unlock()
+	send(m, statusTickMsg(t0))
+	v := m.View()
+	attempts := regexp.MustCompile(`attempt (\d+)`).FindAllStringSubmatch(v, -1)
+	if len(attempts) != 2 || attempts[0][1] != "14" || attempts[1][1] != "14" {
+		t.Errorf("the header and the notice should both say attempt 14, got %v:\n%s", attempts, v)
 	}
 }
