@@ -36,8 +36,9 @@ type detail struct {
 
 // copiedMsg reports an OSC 52 copy.
 type copiedMsg struct {
-	n   int
-	err error
+	n    int
+	tmux bool // written for tmux, which needs a setting to pass it
+	err  error
 }
 
 func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location, clip io.Writer) *detail {
@@ -144,22 +145,33 @@ func (d *detail) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// copyCmd writes an OSC 52 clipboard sequence, wrapped for tmux and screen
-// when running inside them. It goes to the terminal directly (stderr by
-// default) rather than through the renderer, which would not pass it.
+// copyCmd writes an OSC 52 clipboard sequence to the terminal directly
+// (stderr by default) rather than through the renderer, which would not
+// pass it.
+//
+// tmux drops a bare OSC 52 unless set-clipboard is on (then it keeps the
+// text in a paste buffer and hands it on to the outer terminal), and passes
+// a wrapped one (DCS passthrough) only with allow-passthrough on: inside
+// tmux both are written, so that either setting works. screen passes only
+// the wrapped one.
 func copyCmd(w io.Writer, s string) tea.Cmd {
 	return func() tea.Msg {
 		seq := osc52.New(s)
+		var err error
+		inTmux := os.Getenv("TMUX") != ""
 		switch {
-		case os.Getenv("TMUX") != "":
-			seq = seq.Tmux()
+		case inTmux:
+			if _, err = seq.WriteTo(w); err == nil {
+				_, err = seq.Tmux().WriteTo(w)
+			}
 		case strings.HasPrefix(os.Getenv("TERM"), "screen"):
-			seq = seq.Screen()
+			_, err = seq.Screen().WriteTo(w)
+		default:
+			_, err = seq.WriteTo(w)
 		}
-		_, err := seq.WriteTo(w)
 		if err != nil {
 			err = fmt.Errorf("copy to clipboard: %w", err)
 		}
-		return copiedMsg{n: len(s), err: err}
+		return copiedMsg{n: len(s), tmux: inTmux, err: err}
 	}
 }

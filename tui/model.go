@@ -100,7 +100,8 @@ func New(src Source, opts Options) *Model {
 }
 
 // clipboard is where OSC 52 goes: the configured writer, else the terminal
-// on stderr (stdout belongs to the renderer).
+// on stderr (stdout belongs to the renderer), else the controlling terminal
+// when stderr is redirected (slstail 2>debug.log).
 func clipboard(w io.Writer) io.Writer {
 	if w != nil {
 		return w
@@ -108,7 +109,23 @@ func clipboard(w io.Writer) io.Writer {
 	if term.IsTerminal(os.Stderr.Fd()) {
 		return os.Stderr
 	}
-	return io.Discard
+	return ttyWriter{}
+}
+
+// ttyWriter writes to the controlling terminal, opened for each write: a
+// copy is rare, and an open file would outlive the program's terminal.
+type ttyWriter struct{}
+
+func (ttyWriter) Write(p []byte) (int, error) {
+	f, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return 0, fmt.Errorf("no terminal to write to: %w", err)
+	}
+	n, err := f.Write(p)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 // Err is the error that ended the session, if any (the source failed to
@@ -226,7 +243,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
 		} else {
-			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (OSC 52: the terminal must allow clipboard writes)", msg.n))
+			how := "OSC 52: the terminal must allow clipboard writes"
+			if msg.tmux {
+				how = "OSC 52: tmux needs set-clipboard on or allow-passthrough on"
+			}
+			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (%s)", msg.n, how))
 		}
 		return nil
 	case noticeMsg:

@@ -5,6 +5,8 @@ package tui
 // code before its fix too.
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -229,5 +231,25 @@ func TestReconnectAttemptIsOneFigure(t *testing.T) {
 	attempts := regexp.MustCompile(`attempt (\d+)`).FindAllStringSubmatch(v, -1)
 	if len(attempts) != 2 || attempts[0][1] != "14" || attempts[1][1] != "14" {
 		t.Errorf("the header and the notice should both say attempt 14, got %v:\n%s", attempts, v)
+	}
+}
+
+// Inside tmux, y writes the bare sequence (which tmux takes with
+// set-clipboard on) and the wrapped one (which it passes with
+// allow-passthrough on): tmux drops whichever its settings do not allow.
+func TestCopyInsideTmuxWritesBothForms(t *testing.T) {
+	clip := &bytes.Buffer{}
+	m := newTestModel(t, newFake(), 100, 20, func(o *Options) { o.Clipboard = clip })
+	r := rec(0, 7)
+	send(m, batchMsg{batches: []consumer.Batch{{Records: []consumer.Record{r}}}})
+	t.Setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+	t.Setenv("TERM", "tmux-256color")
+	keys(t, m, "enter", "y")
+	b64 := base64.StdEncoding.EncodeToString(r.AppendJSON(nil))
+	bare := "\x1b]52;c;" + b64 + "\a"
+	wrapped := "\x1bPtmux;\x1b\x1b]52;c;" + b64 + "\a\x1b\\"
+	// The wrapped form holds the bare one: count them.
+	if got := clip.String(); strings.Count(got, bare) != 2 || strings.Count(got, wrapped) != 1 {
+		t.Errorf("clipboard got %q, want %q and %q", got, bare, wrapped)
 	}
 }
