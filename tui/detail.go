@@ -30,6 +30,7 @@ type detail struct {
 	clip   io.Writer
 	vp     viewport.Model
 	rec    consumer.Record
+	cut    bool // long values cut with "…" rather than wrapped
 	width  int
 	height int
 }
@@ -84,7 +85,7 @@ func (d *detail) content() string {
 	if recv := r.Receive(); !recv.IsZero() {
 		head += " · received " + recv.In(d.loc).Format("15:04:05")
 	}
-	b.WriteString(th.Title.Render(head))
+	b.WriteString(th.Title.Render(truncateText(head, d.width)))
 	b.WriteByte('\n')
 	meta := []consumer.Field{{Key: "__topic__", Value: r.Topic()}, {Key: "__source__", Value: r.Source()}}
 	for _, t := range r.Tags() {
@@ -95,21 +96,37 @@ func (d *detail) content() string {
 	for _, f := range append(meta, fields...) {
 		keyW = max(keyW, min(textWidth(textsafe.Sanitize(f.Key)), 32))
 	}
+	// Values wrap in the column right of the keys, or are cut there with
+	// "…" (w switches): the viewport would cut them at the edge unseen.
+	indent := keyW + 4
+	valueW := max(d.width-indent, 10)
 	section := func(title string, fs []consumer.Field) {
 		b.WriteString("\n" + th.Dim.Render(title) + "\n")
 		for _, f := range fs {
 			k := truncateText(textsafe.Sanitize(f.Key), 32)
-			lines := strings.Split(prettyValue(f.Value), "\n")
-			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(lines[0]) + "\n")
-			for _, l := range lines[1:] {
-				b.WriteString(spaces(keyW+4) + th.Value.Render(l) + "\n")
+			var rows []string
+			for _, l := range strings.Split(prettyValue(f.Value), "\n") {
+				if d.cut {
+					rows = append(rows, truncateText(l, valueW))
+				} else {
+					rows = append(rows, strings.Split(wrapText(l, valueW), "\n")...)
+				}
+			}
+			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(rows[0]) + "\n")
+			for _, l := range rows[1:] {
+				b.WriteString(spaces(indent) + th.Value.Render(l) + "\n")
 			}
 		}
 	}
 	section("meta", meta)
 	section(fmt.Sprintf("fields (%d)", len(fields)), fields)
 	k := d.keys
-	b.WriteString("\n" + th.Dim.Render(hints(hint(k.Detail.Copy, "copy as JSON"), hint(k.Global.Back, "back"), pair(k.Detail.Up, k.Detail.Down, "scroll"))))
+	wrap := "cut long values"
+	if d.cut {
+		wrap = "wrap long values"
+	}
+	foot := hints(hint(k.Detail.Copy, "copy as JSON"), hint(k.Detail.Wrap, wrap), hint(k.Global.Back, "back"), pair(k.Detail.Up, k.Detail.Down, "scroll"))
+	b.WriteString("\n" + th.Dim.Render(truncateText(foot, d.width)))
 	return b.String()
 }
 
@@ -137,6 +154,10 @@ func (d *detail) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(km, d.keys.Detail.Bottom):
 			d.vp.GotoBottom()
+			return nil
+		case key.Matches(km, d.keys.Detail.Wrap):
+			d.cut = !d.cut
+			d.vp.SetContent(d.content())
 			return nil
 		}
 	}

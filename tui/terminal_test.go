@@ -253,3 +253,25 @@ func TestCopyInsideTmuxWritesBothForms(t *testing.T) {
 		t.Errorf("clipboard got %q, want %q and %q", got, bare, wrapped)
 	}
 }
+
+// The detail view wraps a long value so all of it can be read, and w cuts
+// it with "…" instead.
+func TestDetailWrapsLongValues(t *testing.T) {
+	m := newTestModel(t, newFake(), 80, 30)
+	long := "/api/v1/search?q=" + strings.Repeat("usb-c+cable+", 20) + "END"
+	r := recWith(0, 1, consumer.Field{Key: "uri", Value: long}, consumer.Field{Key: "status", Value: "200"})
+	send(m, batchMsg{batches: []consumer.Batch{{Records: []consumer.Record{r}}}})
+	keys(t, m, "enter")
+	var joined strings.Builder
+	for _, l := range logLines(m) {
+		joined.WriteString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "uri")))
+	}
+	if !strings.Contains(joined.String(), long) {
+		t.Errorf("the whole value should be readable, wrapped:\n%s", m.View())
+	}
+	keys(t, m, "w")
+	view := m.View()
+	if strings.Contains(view, "END") || !strings.Contains(view, "…") {
+		t.Errorf("w should cut the value with …:\n%s", view)
+	}
+}
