@@ -505,16 +505,26 @@ func tokenStyle(th *themes.Theme, k spl.TokenKind) lipgloss.Style {
 }
 
 // errorRow puts a caret under the error's position and the message beside
-// it: after the caret when it fits, else before it.
+// it: after the caret when it fits, else before it, else cut with "…" on
+// the side with more room. The caret never leaves its column.
 func errorRow(th *themes.Theme, text string, err *spl.Error, promptW, scroll, w int) string {
 	off := clamp(err.Offset, 0, len(text))
-	col := promptW + textWidth(textsafe.Sanitize(string([]rune(text[:off])[min(scroll, len([]rune(text[:off]))):])))
+	before := []rune(text[:off])
+	col := promptW + textWidth(textsafe.Sanitize(string(before[min(scroll, len(before)):])))
+	col = clamp(col, 0, max(w-1, 0))
 	msg := textsafe.Sanitize(err.Error())
-	if col+2+textWidth(msg) <= w {
-		return strings.Repeat(" ", col) + th.ErrorMark.Render("^") + " " + th.ErrorText.Render(msg)
+	mw := textWidth(msg)
+	caret := th.ErrorMark.Render("^")
+	after, ahead := w-col-2, col-1 // room for the message after and before the caret
+	switch {
+	case mw <= after:
+		return spaces(col) + caret + " " + th.ErrorText.Render(msg)
+	case mw <= ahead:
+		return spaces(col-mw-1) + th.ErrorText.Render(msg) + " " + caret
+	case after >= ahead && after > 0:
+		return spaces(col) + caret + " " + th.ErrorText.Render(truncateText(msg, after))
+	case ahead > 0:
+		return th.ErrorText.Render(padRight(truncateText(msg, ahead), ahead)) + " " + caret
 	}
-	if textWidth(msg)+2 <= col {
-		return strings.Repeat(" ", col-textWidth(msg)-1) + th.ErrorText.Render(msg) + " " + th.ErrorMark.Render("^")
-	}
-	return th.ErrorMark.Render("^ ") + th.ErrorText.Render(truncateText(msg, max(w-2, 0)))
+	return spaces(col) + caret
 }

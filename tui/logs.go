@@ -227,7 +227,7 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ViewMode):
 		l.fmtr.mode = (l.fmtr.mode + 1) % numViewModes
 		if l.fmtr.mode == vmColumns && len(l.fmtr.columns) == 0 {
-			l.fmtr.setColumns(l.store.fields[:min(4, len(l.store.fields))])
+			l.fmtr.setColumns(defaultColumns(l.store.fields))
 		}
 		l.rend.invalidate()
 		return notify(noticeInfo, "line format: "+l.fmtr.mode.String())

@@ -275,3 +275,51 @@ func TestDetailWrapsLongValues(t *testing.T) {
 		t.Errorf("w should cut the value with …:\n%s", view)
 	}
 }
+
+// The column view picks the fields people look at from the data (status
+// among them), and its last column takes the free width.
+func TestColumnViewDefaults(t *testing.T) {
+	m := newTestModel(t, newFake(), 160, 12)
+	uri := "/api/v1/products?category=electronics&page=3&sort=price_desc&limit=48"
+	r := recWith(0, 1,
+		consumer.Field{Key: "client_ip", Value: "36.64.189.196"},
+		consumer.Field{Key: "method", Value: "GET"},
+		consumer.Field{Key: "host", Value: "api.example-shop.com"},
+		consumer.Field{Key: "uri", Value: uri},
+		consumer.Field{Key: "protocol", Value: "HTTP/2.0"},
+		consumer.Field{Key: "status", Value: "503"},
+		consumer.Field{Key: "request_time", Value: "0.412"},
+	)
+	send(m, batchMsg{batches: []consumer.Batch{{Records: []consumer.Record{r}}}})
+	keys(t, m, "v", "v", "v")
+	lines := logLines(m)
+	if !strings.Contains(lines[0], "status") {
+		t.Errorf("the column view's default columns leave out status: %q", lines[0])
+	}
+	if l := cursorLine(m); !strings.Contains(l, "503") || !strings.Contains(l, uri) {
+		t.Errorf("the row should show the status and all of the last column, which has the room: %q", l)
+	}
+}
+
+// The caret of a long error stays under the error, whatever the width.
+func TestErrorCaretStaysUnderTheError(t *testing.T) {
+	for _, w := range []int{80, 100, 160} {
+		m := newTestModel(t, newFake(), w, 14)
+		keys(t, m, "e", "ctrl+u")
+		typeText(m, "* | where cast(status as bigin) > 1") // 1:26: unknown type 'bigin' in cast, expected one of … (155 characters)
+		lines := strings.Split(m.View(), "\n")
+		row := ""
+		for i, l := range lines {
+			if strings.HasPrefix(l, "SPL › ") && i+1 < len(lines) {
+				row = lines[i+1]
+			}
+		}
+		// "SPL › " is 6 columns; the error is at byte 25 of the query.
+		if got := strings.Index(row, "^"); got != 6+25 {
+			t.Errorf("width %d: caret at column %d, want 31: %q", w, got, row)
+		}
+		if !strings.Contains(row, "1:26: unknown type 'bigin'") {
+			t.Errorf("width %d: message missing: %q", w, row)
+		}
+	}
+}
