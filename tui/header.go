@@ -62,7 +62,10 @@ func (h *header) ShortHelp() []key.Binding { return nil }
 // FullHelp implements help.KeyMap.
 func (h *header) FullHelp() [][]key.Binding { return nil }
 
-// View implements component.
+// View implements component. What fits is laid out by priority: the
+// connection state always, then the logstore, the endpoint (the region),
+// the group, and the title last; a part that does not fit is left out
+// whole rather than cut, and only the logstore is ever shortened.
 func (h *header) View() string {
 	st := h.status
 	pick := func(a, b string) string {
@@ -71,22 +74,63 @@ func (h *header) View() string {
 		}
 		return b
 	}
-	endpoint := pick(st.Endpoint, h.endpoint)
+	type part struct {
+		text string
+		prio int // 0 is kept longest
+	}
+	var parts []part
+	parts = append(parts, part{h.title.Render(" slstail "), 4})
+	if endpoint := pick(st.Endpoint, h.endpoint); endpoint != "" {
+		parts = append(parts, part{h.valueSty.Render(textsafe.Sanitize(endpoint)), 2})
+	}
 	store := pick(st.Project, h.project) + "/" + pick(st.Logstore, h.logstore)
-	group := pick(st.Group, h.group)
-	parts := []string{h.title.Render(" slstail ")}
-	if endpoint != "" {
-		parts = append(parts, h.valueSty.Render(textsafe.Sanitize(endpoint)))
-	}
+	storeAt := -1
 	if store != "/" {
-		parts = append(parts, h.valueSty.Render(textsafe.Sanitize(store)))
+		storeAt = len(parts)
+		parts = append(parts, part{h.valueSty.Render(textsafe.Sanitize(store)), 1})
 	}
-	if group != "" {
-		parts = append(parts, h.key.Render("group ")+h.valueSty.Render(textsafe.Sanitize(group)))
+	if group := pick(st.Group, h.group); group != "" {
+		parts = append(parts, part{h.key.Render("group ") + h.valueSty.Render(textsafe.Sanitize(group)), 3})
 	}
-	parts = append(parts, h.connStyle().Render("● "+h.conn.text))
-	// Truncate, never wrap: the header is one row whatever the width.
-	return h.bar.Render(truncateText(strings.Join(parts, h.sep), h.width))
+	conn := h.connStyle().Render("● " + h.conn.text)
+	join := func(keep []bool) string {
+		var out []string
+		for i, p := range parts {
+			if keep[i] {
+				out = append(out, p.text)
+			}
+		}
+		line := strings.Join(append(out, conn), h.sep)
+		if !keep[0] {
+			line = " " + line // the title's margin
+		}
+		return line
+	}
+	keep := make([]bool, len(parts))
+	for i := range keep {
+		keep[i] = true
+	}
+	line := join(keep)
+	for prio := 4; prio >= 2 && textWidth(line) > h.width; prio-- {
+		for i, p := range parts {
+			if p.prio == prio {
+				keep[i] = false
+			}
+		}
+		line = join(keep)
+	}
+	if over := textWidth(line) - h.width; over > 0 && storeAt >= 0 {
+		// Only the logstore and the state are left: shorten the logstore.
+		room := textWidth(parts[storeAt].text) - over
+		if room >= 4 {
+			parts[storeAt].text = h.valueSty.Render(truncateText(textsafe.Sanitize(store), room))
+		} else {
+			keep[storeAt] = false
+		}
+		line = join(keep)
+	}
+	// Never wrap: the header is one row whatever the width.
+	return h.bar.Render(truncateText(line, h.width))
 }
 
 func (h *header) connStyle() lipgloss.Style {

@@ -110,7 +110,7 @@ func (l *logs) ShortHelp() []key.Binding {
 	case l.prompt != nil:
 		return l.prompt.ShortHelp()
 	case l.inDetail:
-		return l.detail.ShortHelp()
+		return append(l.detail.ShortHelp(), l.keys.Global.Back)
 	}
 	return l.keys.View.ShortHelp()
 }

@@ -91,7 +91,7 @@ func New(src Source, opts Options) *Model {
 	m.logs = newLogs(m.keys, m.theme, m.store, opts, lag, clipboard(opts.Clipboard))
 	m.editor = newEditor(m.keys, m.theme, opts.Query, &history{path: opts.HistoryFile})
 	m.lag = newLagTable(&m.keys.View, m.theme, opts.Location, lag)
-	m.help = newHelpView(m.keys, m.theme, m)
+	m.help = newHelpView(m.keys, m.theme)
 	m.header = newHeader(m.theme, opts)
 	m.bar = newStatusBar(m.theme)
 	m.started = opts.Started
@@ -147,21 +147,30 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // ShortHelp implements help.KeyMap: the keys of the context the user is in,
-// for the status line.
+// the most useful first, for the status line (which shows what fits).
 func (m *Model) ShortHelp() []key.Binding {
-	g, v := &m.keys.Global, &m.keys.View
-	return []key.Binding{g.Help, g.Edit, g.ToggleView, v.Pause, v.Search, v.Filter, g.Lag, g.Quit}
+	g := &m.keys.Global
+	switch {
+	case m.editor.Focused():
+		return nil // the SPL bar's second row names its keys
+	case m.logs.Focused():
+		return m.logs.ShortHelp()
+	}
+	if m.overlay != nil {
+		return append(m.overlay.ShortHelp(), g.Back, g.Help, g.Quit)
+	}
+	keys := append([]key.Binding{g.Help}, m.logs.ShortHelp()...)
+	return append(keys, g.Edit, g.ToggleView, g.Lag, g.Quit)
 }
 
-// FullHelp implements help.KeyMap: every key, for the help overlay.
+// FullHelp implements help.KeyMap: every key of every context, as the help
+// overlay lists them.
 func (m *Model) FullHelp() [][]key.Binding {
-	g, v, k := &m.keys.Global, &m.keys.View, m.keys
-	return [][]key.Binding{
-		{v.Up, v.Down, v.PageUp, v.PageDown, v.Top, v.Bottom, v.Pause, v.PaneLeft, v.PaneRight},
-		{g.ToggleView, v.Open, g.Back, v.ViewMode, v.Columns, v.Wrap, g.Lag, k.Detail.Copy},
-		{g.Edit, k.Editor.Apply, k.Editor.HistoryPrev, k.Editor.HistoryNext, v.Search, v.NextMatch, v.PrevMatch, v.Filter},
-		{v.Save, v.Clear, g.Help, g.Quit},
+	var out [][]key.Binding
+	for _, s := range helpSections(m.keys) {
+		out = append(out, s.keys)
 	}
+	return out
 }
 
 // Update routes msg. It never blocks: I/O runs in the commands it returns.

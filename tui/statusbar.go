@@ -72,51 +72,86 @@ func (s *statusBar) kv(k, v string) string {
 	return th.StatusKey.Render(k+" ") + th.StatusValue.Render(v)
 }
 
-// View implements component.
+// segment is a part of the status line and how much it matters: 0 is the
+// last to go when the line is short of room.
+type segment struct {
+	text  string
+	prio  int
+	width int
+}
+
+// View implements component. It lays out by priority: the follow state,
+// then a notice, whole if it can be (it answers what the user just did),
+// then the buffer, the filter and the search (which say what the screen
+// leaves out), the rates and the line format; the short help takes what
+// is left, a whole binding at a time.
 func (s *statusBar) View() string {
 	th := s.theme
 	st := &s.state
-	var left []string
+	var segs []segment
+	add := func(text string, prio int) {
+		segs = append(segs, segment{text, prio, textWidth(text)})
+	}
 	if st.view.follow {
-		left = append(left, th.Badge.Render(" FOLLOW "))
+		add(th.Badge.Render(" FOLLOW "), 0)
 	} else {
 		p := " PAUSED "
 		if st.view.waiting > 0 {
 			p = fmt.Sprintf(" PAUSED +%s new ", formatCount(st.view.waiting))
 		}
-		left = append(left, s.paused.Render(p))
+		add(s.paused.Render(p), 0)
 	}
-	left = append(left, s.kv("in", rate(st.in)+"/s")+s.arrow+s.kv("out", rate(st.out)+"/s"))
+	add(s.kv("in", rate(st.in)+"/s")+s.arrow+s.kv("out", rate(st.out)+"/s"), 5)
 	buf := formatCount(st.lines) + "/" + formatCount(st.cap)
 	if st.evicted > 0 {
 		buf += " (" + formatCount(st.evicted) + " evicted)"
 	}
-	left = append(left, s.kv("lines", buf))
+	add(s.kv("lines", buf), 2)
 	if st.view.filter != "" {
-		left = append(left, s.kv("filter", textsafe.Sanitize(st.view.filter)))
+		add(s.kv("filter", textsafe.Sanitize(st.view.filter)), 3)
 	}
 	if st.view.search != "" {
-		left = append(left, s.kv("search", textsafe.Sanitize(st.view.search)))
+		add(s.kv("search", textsafe.Sanitize(st.view.search)), 4)
 	}
 	if st.view.format != "" {
-		left = append(left, s.kv("view", st.view.format))
+		add(s.kv("view", st.view.format), 6)
+	}
+
+	const gap = 2 // between the left part and the notice or help
+	sepW := textWidth(s.sep)
+	notice := textsafe.Sanitize(st.notice)
+	reserve := 0
+	if notice != "" {
+		// The notice is owed its whole width, short of the badge.
+		reserve = gap + min(textWidth(notice), max(s.width-segs[0].width-gap, 0))
+	}
+	keep := make([]bool, len(segs))
+	keep[0] = true
+	used := segs[0].width
+	for prio := 1; prio <= 6; prio++ {
+		for i, sg := range segs {
+			if sg.prio == prio && used+sepW+sg.width+reserve <= s.width {
+				keep[i] = true
+				used += sepW + sg.width
+			}
+		}
+	}
+	var left []string
+	for i, sg := range segs {
+		if keep[i] {
+			left = append(left, sg.text)
+		}
 	}
 	l := strings.Join(left, s.sep)
+	room := max(s.width-used-gap, 0)
 	var right string
-	if st.notice != "" {
-		right = s.noticeStyle().Render(textsafe.Sanitize(st.notice))
+	if notice != "" {
+		right = s.noticeStyle().Render(truncateText(notice, room))
 	} else {
-		right = s.shortHelp()
+		right = s.shortHelp(room)
 	}
-	lw := textWidth(l)
-	rw := textWidth(right)
-	if lw+2+rw > s.width {
-		// The notice wins over the help; truncate it to what is left.
-		right = s.bar.Render(truncateText(textsafe.Sanitize(s.noticeOrHelpPlain()), max(s.width-lw-2, 0)))
-		rw = textWidth(right)
-	}
-	gap := max(s.width-lw-rw, 1)
-	return s.max.Render(l + s.bar.Render(spaces(gap)) + right)
+	pad := max(s.width-used-textWidth(right), 0)
+	return s.max.Render(l + s.bar.Render(spaces(pad)) + right)
 }
 
 func (s *statusBar) noticeStyle() lipgloss.Style {
@@ -129,25 +164,27 @@ func (s *statusBar) noticeStyle() lipgloss.Style {
 	return s.info
 }
 
-func (s *statusBar) noticeOrHelpPlain() string {
-	if s.state.notice != "" {
-		return s.state.notice
-	}
-	var parts []string
-	for _, b := range s.state.help {
-		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
-	}
-	return strings.Join(parts, " · ")
-}
-
-func (s *statusBar) shortHelp() string {
+// shortHelp is as many of the short help's bindings as fit in room, whole.
+func (s *statusBar) shortHelp(room int) string {
 	th := s.theme
-	var parts []string
-	for _, b := range s.state.help {
-		if !b.Enabled() {
+	var b strings.Builder
+	used := 0
+	for _, k := range s.state.help {
+		if !k.Enabled() {
 			continue
 		}
-		parts = append(parts, s.helpKey.Render(b.Help().Key)+th.StatusKey.Render(" "+b.Help().Desc))
+		w := textWidth(k.Help().Key) + 1 + textWidth(k.Help().Desc)
+		if used > 0 {
+			w += textWidth(s.helpSep)
+		}
+		if used+w > room {
+			break
+		}
+		if used > 0 {
+			b.WriteString(s.helpSep)
+		}
+		b.WriteString(s.helpKey.Render(k.Help().Key) + th.StatusKey.Render(" "+k.Help().Desc))
+		used += w
 	}
-	return strings.Join(parts, s.helpSep)
+	return b.String()
 }

@@ -323,3 +323,48 @@ func TestErrorCaretStaysUnderTheError(t *testing.T) {
 		}
 	}
 }
+
+// At 80 and 60 columns the header keeps the connection state and the
+// logstore, the status line keeps a notice whole, and the help reflows
+// without cutting a key or a sentence.
+func TestNarrowTerminalsKeepWhatMatters(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {60, 15}} {
+		w, h := sz[0], sz[1]
+		f := newFake()
+		f.status.Endpoint, f.status.Group = "127.0.0.1:45363", "slstail-root-vm-54e9d170"
+		m := newTestModel(t, f, w, h)
+		send(m, batchOf(0, 0, seq(0, 30)...))
+		if head := strings.Split(m.View(), "\n")[0]; !strings.Contains(head, "● connected") || !strings.Contains(head, "demo/access") {
+			t.Errorf("%dx%d: the header lost the connection state or the logstore: %q", w, h, head)
+		}
+		keys(t, m, "/")
+		typeText(m, "zzz")
+		keys(t, m, "enter")
+		lines := strings.Split(m.View(), "\n")
+		if status := lines[len(lines)-1]; !strings.Contains(status, `no older match for "zzz"`) {
+			t.Errorf("%dx%d: the notice is cut: %q", w, h, status)
+		}
+
+		keys(t, m, "?")
+		seen := map[string]bool{}
+		var text strings.Builder
+		for i := 0; i < 20; i++ {
+			for _, l := range logLines(m) {
+				if !seen[l] {
+					seen[l] = true
+					text.WriteString(strings.TrimSpace(l) + " ")
+				}
+				if strings.HasSuffix(strings.TrimRight(l, " "), "…") {
+					t.Errorf("%dx%d: a help line is cut: %q", w, h, l)
+				}
+			}
+			send(m, tea.KeyMsg{Type: tea.KeyPgDown})
+		}
+		all := strings.Join(strings.Fields(text.String()), " ")
+		for _, want := range []string{"tail/panes", "pick columns", "newer query", "copy (OSC 52)", "older match, N to the newer.", "? or esc closes this help."} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%dx%d: the help lacks %q", w, h, want)
+			}
+		}
+	}
+}
