@@ -75,7 +75,7 @@ func BenchmarkView(b *testing.B) {
 							m.store.add(benchRecord(next%4, next))
 							next++
 						}
-						m.Update(linesMsg{}) // lays the frame out
+						m.logs.Update(linesMsg{}) // lays the frame out, as a batch does
 						_ = m.View()
 					}
 				})

@@ -28,6 +28,7 @@ type header struct {
 	status consumer.Status
 	conn   connState
 	width  int
+	line   string // laid out when what it shows changes, not every frame
 
 	bar                  lipgloss.Style
 	sep                  string
@@ -45,12 +46,20 @@ func newHeader(th *themes.Theme, opts Options) *header {
 	}
 }
 
-func (h *header) set(st consumer.Status, conn connState) { h.status, h.conn = st, conn }
+func (h *header) set(st consumer.Status, conn connState) {
+	same := conn == h.conn && st.Endpoint == h.status.Endpoint && st.Project == h.status.Project &&
+		st.Logstore == h.status.Logstore && st.Group == h.status.Group
+	h.status, h.conn = st, conn
+	if !same || h.line == "" {
+		h.line = h.layout()
+	}
+}
 
 // SetSize implements component: one row, the full width.
 func (h *header) SetSize(w, _ int) {
 	h.width = w
 	h.bar = h.theme.Header.Width(w)
+	h.line = h.layout()
 }
 
 // Update implements component: the header changes only through set.
@@ -62,11 +71,14 @@ func (h *header) ShortHelp() []key.Binding { return nil }
 // FullHelp implements help.KeyMap.
 func (h *header) FullHelp() [][]key.Binding { return nil }
 
-// View implements component. What fits is laid out by priority: the
+// View implements component.
+func (h *header) View() string { return h.line }
+
+// layout lays the header out by priority: the
 // connection state always, then the logstore, the endpoint (the region),
 // the group, and the title last; a part that does not fit is left out
 // whole rather than cut, and only the logstore is ever shortened.
-func (h *header) View() string {
+func (h *header) layout() string {
 	st := h.status
 	pick := func(a, b string) string {
 		if a != "" {

@@ -27,8 +27,9 @@ type statusBar struct {
 	theme *themes.Theme
 	state barState
 	width int
+	help  []helpPart // state.help rendered, when it changes
 
-	bar, max                   lipgloss.Style
+	bar                        lipgloss.Style
 	paused, info, warn, bad    lipgloss.Style
 	helpKey                    lipgloss.Style
 	sep, arrow, helpSep, blank string
@@ -38,7 +39,6 @@ func newStatusBar(th *themes.Theme) *statusBar {
 	return &statusBar{
 		theme:   th,
 		bar:     th.StatusBar,
-		max:     th.StatusBar,
 		paused:  th.Warn.Inherit(th.Badge),
 		info:    th.Info.Inherit(th.StatusBar),
 		warn:    th.Warn.Inherit(th.StatusBar),
@@ -50,12 +50,41 @@ func newStatusBar(th *themes.Theme) *statusBar {
 	}
 }
 
-func (s *statusBar) set(st barState) { s.state = st }
+// helpPart is one binding of the short help, rendered.
+type helpPart struct {
+	text  string
+	width int
+}
+
+func (s *statusBar) set(st barState) {
+	if !sameHelp(st.help, s.state.help) || s.help == nil {
+		s.help = s.help[:0]
+		for _, k := range st.help {
+			if !k.Enabled() {
+				continue
+			}
+			h := k.Help()
+			s.help = append(s.help, helpPart{s.helpKey.Render(h.Key) + s.theme.StatusKey.Render(" "+h.Desc), textWidth(h.Key) + 1 + textWidth(h.Desc)})
+		}
+	}
+	s.state = st
+}
+
+func sameHelp(a, b []key.Binding) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Help() != b[i].Help() || a[i].Enabled() != b[i].Enabled() {
+			return false
+		}
+	}
+	return true
+}
 
 // SetSize implements component: one row, the full width.
 func (s *statusBar) SetSize(w, _ int) {
 	s.width = w
-	s.max = s.bar.MaxWidth(w)
 }
 
 // Update implements component: the bar changes only through set.
@@ -151,7 +180,9 @@ func (s *statusBar) View() string {
 		right = s.shortHelp(room)
 	}
 	pad := max(s.width-used-textWidth(right), 0)
-	return s.max.Render(l + s.bar.Render(spaces(pad)) + right)
+	// Every part is styled and the parts add up to the width: no wrapping
+	// Render (the costliest call of a frame) is needed around them.
+	return truncateText(l+s.bar.Render(spaces(pad))+right, s.width)
 }
 
 func (s *statusBar) noticeStyle() lipgloss.Style {
@@ -166,16 +197,12 @@ func (s *statusBar) noticeStyle() lipgloss.Style {
 
 // shortHelp is as many of the short help's bindings as fit in room, whole.
 func (s *statusBar) shortHelp(room int) string {
-	th := s.theme
 	var b strings.Builder
-	used := 0
-	for _, k := range s.state.help {
-		if !k.Enabled() {
-			continue
-		}
-		w := textWidth(k.Help().Key) + 1 + textWidth(k.Help().Desc)
+	used, sepW := 0, textWidth(s.helpSep)
+	for _, p := range s.help {
+		w := p.width
 		if used > 0 {
-			w += textWidth(s.helpSep)
+			w += sepW
 		}
 		if used+w > room {
 			break
@@ -183,7 +210,7 @@ func (s *statusBar) shortHelp(room int) string {
 		if used > 0 {
 			b.WriteString(s.helpSep)
 		}
-		b.WriteString(s.helpKey.Render(k.Help().Key) + th.StatusKey.Render(" "+k.Help().Desc))
+		b.WriteString(p.text)
 		used += w
 	}
 	return b.String()
