@@ -27,9 +27,9 @@ type component interface {
 }
 
 // focuser is a component that can hold a text field (the SPL editor, the
-// log area's prompts): while Focused it takes every key, and the root asks
-// right after each Update, so the very next key already goes where the user
-// expects.
+// log area's prompts, an overlay with an input): while Focused it takes
+// every key, and the root asks right after each Update, so the very next
+// key already goes where the user expects.
 type focuser interface {
 	Focused() bool
 }
@@ -135,4 +135,8 @@ var (
 	_ component = (*helpView)(nil)
 	_ component = (*header)(nil)
 	_ component = (*statusBar)(nil)
+
+	_ focuser = (*editor)(nil)
+	_ focuser = (*logs)(nil)
+	_ focuser = (*prompt)(nil)
 )

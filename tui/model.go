@@ -391,13 +391,13 @@ func (m *Model) setNotice(level noticeLevel, text string) {
 	m.noticeNet = false
 }
 
-// focused is the text field that has the keys, if one is open.
+// focused is the component whose text field has the keys, if one is open:
+// the editor, the log area's prompts, or an overlay that has one.
 func (m *Model) focused() component {
-	switch {
-	case m.editor.Focused():
-		return m.editor
-	case m.logs.Focused():
-		return m.logs
+	for _, c := range []component{m.editor, m.logs, m.overlay} {
+		if f, ok := c.(focuser); ok && f.Focused() {
+			return c
+		}
 	}
 	return nil
 }
