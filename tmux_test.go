@@ -17,12 +17,7 @@ import (
 // query shows a positioned error while the stream goes on, the lag view
 // opens, and q quits cleanly.
 func TestTmuxDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
+	needTmux(t)
 	dir := t.TempDir()
 	tm := startTmux(t, dir, slstailBin(t, dir), 160, 40, "demo", "--theme", "mono", "--seed", "7", "--backfill", "5s", "--rate", "300")
 
@@ -119,12 +114,7 @@ func TestTmuxDemo(t *testing.T) {
 // burst of keys in one read moves as far as it says, and y copies into
 // tmux with set-clipboard on.
 func TestTmuxSmallTerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
+	needTmux(t)
 	dir := t.TempDir()
 	tm := startTmux(t, dir, slstailBin(t, dir), 80, 24, "demo", "--seed", "7", "--backfill", "5s", "--rate", "50")
 	tm.tmux("set-option", "-g", "set-clipboard", "on")
@@ -185,6 +175,16 @@ func TestTmuxSmallTerminal(t *testing.T) {
 	tm.send("q")
 	if code := tm.waitExit(); code != 0 {
 		t.Fatalf("slstail demo exited %d; last screen:\n%s", code, tm.last.text)
+	}
+}
+
+func needTmux(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
 	}
 }
 

@@ -32,16 +32,16 @@ type header struct {
 
 	bar                  lipgloss.Style
 	sep                  string
-	good, warn, bad      lipgloss.Style
+	conns                [3]lipgloss.Style // by connState.level
 	title, key, valueSty lipgloss.Style
 }
 
 func newHeader(th *themes.Theme, opts Options) *header {
 	return &header{
 		theme: th, endpoint: opts.Endpoint, project: opts.Project, logstore: opts.Logstore, group: opts.Group,
-		bar:  th.Header,
-		sep:  th.HeaderKey.Render(" │ "),
-		good: th.Good.Inherit(th.Header), warn: th.Warn.Inherit(th.Header), bad: th.Bad.Inherit(th.Header),
+		bar:   th.Header,
+		sep:   th.HeaderKey.Render(" │ "),
+		conns: [3]lipgloss.Style{th.Good.Inherit(th.Header), th.Warn.Inherit(th.Header), th.Bad.Inherit(th.Header)},
 		title: th.HeaderTitle, key: th.HeaderKey, valueSty: th.HeaderValue,
 	}
 }
@@ -104,7 +104,7 @@ func (h *header) layout() string {
 	if group := pick(st.Group, h.group); group != "" {
 		parts = append(parts, part{h.key.Render("group ") + h.valueSty.Render(textsafe.Sanitize(group)), 3})
 	}
-	conn := h.connStyle().Render("● " + h.conn.text)
+	conn := h.conns[h.conn.level].Render("● " + h.conn.text)
 	join := func(keep []bool) string {
 		var out []string
 		for i, p := range parts {
@@ -143,16 +143,6 @@ func (h *header) layout() string {
 	}
 	// Never wrap: the header is one row whatever the width.
 	return h.bar.Render(truncateText(line, h.width))
-}
-
-func (h *header) connStyle() lipgloss.Style {
-	switch h.conn.level {
-	case noticeInfo:
-		return h.good
-	case noticeWarn:
-		return h.warn
-	}
-	return h.bad
 }
 
 // connectionState says how the session is connected.

@@ -30,7 +30,8 @@ type statusBar struct {
 	help  []helpPart // state.help rendered, when it changes
 
 	bar                        lipgloss.Style
-	paused, info, warn, bad    lipgloss.Style
+	paused                     lipgloss.Style
+	notices                    [3]lipgloss.Style // by noticeLevel
 	helpKey                    lipgloss.Style
 	sep, arrow, helpSep, blank string
 }
@@ -40,9 +41,7 @@ func newStatusBar(th *themes.Theme) *statusBar {
 		theme:   th,
 		bar:     th.StatusBar,
 		paused:  th.Warn.Inherit(th.Badge),
-		info:    th.Info.Inherit(th.StatusBar),
-		warn:    th.Warn.Inherit(th.StatusBar),
-		bad:     th.Bad.Inherit(th.StatusBar),
+		notices: [3]lipgloss.Style{th.Info.Inherit(th.StatusBar), th.Warn.Inherit(th.StatusBar), th.Bad.Inherit(th.StatusBar)},
 		helpKey: th.HelpKey.Inherit(th.StatusBar),
 		sep:     th.StatusKey.Render(" · "),
 		arrow:   th.StatusKey.Render(" → "),
@@ -175,7 +174,7 @@ func (s *statusBar) View() string {
 	room := max(s.width-used-gap, 0)
 	var right string
 	if notice != "" {
-		right = s.noticeStyle().Render(truncateText(notice, room))
+		right = s.notices[st.level].Render(truncateText(notice, room))
 	} else {
 		right = s.shortHelp(room)
 	}
@@ -183,16 +182,6 @@ func (s *statusBar) View() string {
 	// Every part is styled and the parts add up to the width: no wrapping
 	// Render (the costliest call of a frame) is needed around them.
 	return truncateText(l+s.bar.Render(spaces(pad))+right, s.width)
-}
-
-func (s *statusBar) noticeStyle() lipgloss.Style {
-	switch s.state.level {
-	case noticeWarn:
-		return s.warn
-	case noticeError:
-		return s.bad
-	}
-	return s.info
 }
 
 // shortHelp is as many of the short help's bindings as fit in room, whole.
