@@ -50,8 +50,8 @@ func isPlainIdent(s string) bool {
 
 var errNotUTF8 = errors.New("the value is not valid UTF-8, which an SPL string cannot hold")
 
-// splString is value as an SPL string expression: '...' with '' for a
-// quote (SPL has no backslash escapes), and control characters, which the
+// splString is value as an SPL string expression: in single quotes, a
+// quote doubled (SPL has no backslash escapes), and control characters, which the
 // one-line SPL bar cannot hold, as chr(N) joined with concat.
 func splString(value string) (string, error) {
 	if !utf8.ValidString(value) {
