@@ -292,7 +292,8 @@ func TestFacetSupersede(t *testing.T) {
 var _ component = (*facetView)(nil)
 
 // BenchmarkFacet counts a field over a million buffered demo logs, the
-// whole of the work a facet request does off the Update loop.
+// whole of the work a facet request does off the Update loop; and the
+// timeline's per-second counts of the same buffer.
 //
 //	go test -run '^$' -bench Facet -benchtime 5x ./tui
 func BenchmarkFacet(b *testing.B) {
@@ -319,4 +320,16 @@ func BenchmarkFacet(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1M-lines")
 		})
 	}
+	// The timeline over the same buffer, with a search as the predicate.
+	search := newMatcher("status=re:^5")
+	b.Run("timeline", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			d, _ := bucketize(context.Background(), timelineSource{snap: snap, shard: -1, match: search.matchEntry}, false)
+			if d.lines != 1_000_000 {
+				b.Fatal(d.lines)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1M-lines")
+	})
 }
