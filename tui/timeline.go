@@ -18,12 +18,12 @@ const maxTimelineSpan = 6 * 3600
 
 // timelineData is the per-second counts.
 type timelineData struct {
-	start    int64      // Unix second of bucket 0
-	all      []int      // lines in view per second
-	matched  []int      // of those, the lines the predicate kept
-	firstSeq []uint64   // the first line (in buffer order) of each second; 0 when none
-	has      []bool     // the second has a line (firstSeq is valid)
-	shards   []int      // shard ids, sorted, when per shard was asked
+	start    int64    // Unix second of bucket 0
+	all      []int    // lines in view per second
+	matched  []int    // of those, the lines the predicate kept
+	firstSeq []uint64 // the first line (in buffer order) of each second; 0 when none
+	has      []bool   // the second has a line (firstSeq is valid)
+	shards   []int    // shard ids, sorted, when per shard was asked
 	perShard map[int][]int
 	before   int // lines older than the span
 	lines    int
