@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/internal/demogen"
+	"github.com/slstail/slstail/spl"
 	"github.com/slstail/slstail/themes"
 )
 
@@ -293,7 +294,8 @@ var _ component = (*facetView)(nil)
 
 // BenchmarkFacet counts a field over a million buffered demo logs, the
 // whole of the work a facet request does off the Update loop; and the
-// timeline's per-second counts of the same buffer.
+// preview of a query and the timeline's per-second counts of the same
+// buffer.
 //
 //	go test -run '^$' -bench Facet -benchtime 5x ./tui
 func BenchmarkFacet(b *testing.B) {
@@ -320,6 +322,21 @@ func BenchmarkFacet(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1M-lines")
 		})
 	}
+	// A preview of a query over the same buffer.
+	prog, err := spl.Compile("* | where cast(status as bigint) >= 500")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("preview", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			res, _ := runPreview(context.Background(), prog, snap, time.UTC)
+			if res.lines != 1_000_000 {
+				b.Fatal(res.lines)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1M-lines")
+	})
 	// The timeline over the same buffer, with a search as the predicate.
 	search := newMatcher("status=re:^5")
 	b.Run("timeline", func(b *testing.B) {
