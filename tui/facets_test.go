@@ -350,3 +350,35 @@ func BenchmarkFacet(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/1M-lines")
 	})
 }
+
+// The question on the demo's data: during a 5xx burst, the facet of
+// upstream_addr over the 5xx lines puts the backend demogen made fail on
+// top.
+func TestFacetFindsFailingBackend(t *testing.T) {
+	g := demogen.New(7, demogen.Options{})
+	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	at := start
+	for g.FailingBackend(at) == "" {
+		at = at.Add(time.Second)
+		if at.Sub(start) > 5*time.Minute {
+			t.Fatal("no burst in five minutes")
+		}
+	}
+	failing := g.FailingBackend(at)
+	// A minute of traffic around the burst's start, 200 logs a second.
+	buf := newChunkRing(100_000)
+	from := at.Add(-30 * time.Second)
+	for i := range 60 * 200 {
+		l := g.Next(from.Add(time.Duration(i) * 5 * time.Millisecond))
+		fs := make([]consumer.Field, len(l.Fields))
+		for j, f := range l.Fields {
+			fs[j] = consumer.Field{Key: f.Key, Value: f.Value}
+		}
+		buf.push(entry{rec: consumer.NewRecord(i%4, l.Time, nil, fs...)})
+	}
+	res, _ := countFacet(context.Background(), buf.snapshot(), lineFilter{shard: -1, filter: newMatcher("status=re:^5")}, "upstream_addr", 5)
+	if len(res.values) == 0 || res.values[0].value != failing {
+		t.Fatalf("top upstream_addr of the 5xx lines: %+v, want %s first", res.values, failing)
+	}
+	t.Logf("%s: %d of %d 5xx lines", failing, res.values[0].count, res.present)
+}
