@@ -70,6 +70,9 @@ type Theme struct {
 	// Sparkline bars in the lag view.
 	Spark lipgloss.Style
 
+	// Severity of a log line, from the highlight rules (severity.go).
+	Severity Severity
+
 	// Shards is the shard palette; use Shard(i).
 	Shards []lipgloss.Style
 }
@@ -292,6 +295,8 @@ func build(name string, m colorMode) Theme {
 		HelpSep:  fg("250", "238"),
 
 		Spark: fg("30", "80"),
+
+		Severity: severityColors(m),
 	}
 	for _, p := range shardPairs {
 		t.Shards = append(t.Shards, lipgloss.NewStyle().Foreground(m.color(p)))
@@ -344,6 +349,7 @@ func HighContrast() Theme {
 		HelpDesc:  lipgloss.NewStyle(),
 		HelpSep:   lipgloss.NewStyle(),
 		Spark:     fg("14"),
+		Severity:  severityHighContrast(),
 	}
 	for _, c := range []string{"9", "10", "11", "12", "13", "14", "15", "1", "2", "3", "4", "5", "6", "7"} {
 		t.Shards = append(t.Shards, fg(c))
@@ -372,7 +378,8 @@ func Mono() Theme {
 		},
 		ErrorMark: b, ErrorText: b,
 		HelpKey: b, HelpDesc: p, HelpSep: p.Faint(true),
-		Spark: p,
+		Spark:    p,
+		Severity: severityMono(),
 	}
 	t.Shards = []lipgloss.Style{p}
 	return t

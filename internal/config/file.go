@@ -36,6 +36,7 @@ type File struct {
 	DefaultProfile string  // profile used when neither --profile nor SLSTAIL_PROFILE names one
 	Global         Profile // settings at the top level: they apply under every profile
 	Profiles       map[string]Profile
+	Highlight      []HighlightRule // [[highlight]] rules, in order (highlight.go)
 
 	// md and src locate keys for error messages and tell a setting that is
 	// absent from one written as "" (group = "" asks for an ephemeral group
@@ -70,7 +71,7 @@ var settingKeys = []string{
 }
 
 // topKeys are the keys only the top level may hold.
-var topKeys = []string{"default_profile", "profiles"}
+var topKeys = []string{"default_profile", "profiles", "highlight"}
 
 // Load reads and validates the config file at path. All the problems found
 // are reported at once, each with the file, line and key, in an error that
@@ -137,6 +138,8 @@ func (l *loader) top(doc map[string]any) {
 			}
 		case "profiles":
 			l.profiles(key, v)
+		case "highlight":
+			l.highlight(key, v)
 		default:
 			if !l.setting(key, v, &l.f.Global) {
 				l.unknown(key, append(slices.Clone(topKeys), settingKeys...))

@@ -23,6 +23,7 @@ type Settings struct {
 	AliyunProfile string
 	BufferLines   int
 	Keys          map[string][]string // action → keys, top level merged with the profile's
+	Highlight     []HighlightRule     // the file's [[highlight]] rules, before the built-in ones
 
 	// Sources says where each value came from, by setting name ("project",
 	// "theme", "profile", …) and by "keys.ACTION" for each key override.
@@ -143,6 +144,7 @@ func Resolve(f *File, flags map[string]string, getenv func(string) string) (Sett
 			errs = append(errs, err)
 		}
 	}
+	s.Highlight = slices.Clone(f.Highlight)
 	s.Keys = map[string][]string{}
 	for _, level := range []struct {
 		p   *Profile
