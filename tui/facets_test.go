@@ -169,9 +169,9 @@ func facetModel(w, h int) *facetView {
 	return f
 }
 
-// run executes cmd and feeds its message back, as the runtime would, and
+// runComponent executes cmd and feeds its message back, as the runtime would, and
 // returns the message.
-func run(c component, cmd tea.Cmd) tea.Msg {
+func runComponent(c component, cmd tea.Cmd) tea.Msg {
 	if cmd == nil {
 		return nil
 	}
@@ -197,7 +197,7 @@ func checkFrame(t *testing.T, view string, w, h int) {
 
 func TestGoldenFacetValues(t *testing.T) {
 	f := facetModel(80, 24)
-	run(f, f.open("upstream_addr"))
+	runComponent(f, f.open("upstream_addr"))
 	f.Update(tea.KeyMsg{Type: tea.KeyDown})
 	checkFrame(t, f.View(), 80, 24)
 	golden.RequireEqual(t, []byte(f.View()))
@@ -205,14 +205,14 @@ func TestGoldenFacetValues(t *testing.T) {
 
 func TestGoldenFacetValuesWide(t *testing.T) {
 	f := facetModel(160, 12)
-	run(f, f.open("status"))
+	runComponent(f, f.open("status"))
 	checkFrame(t, f.View(), 160, 12)
 	golden.RequireEqual(t, []byte(f.View()))
 }
 
 func TestGoldenFacetNumeric(t *testing.T) {
 	f := facetModel(80, 24)
-	run(f, f.open("request_time"))
+	runComponent(f, f.open("request_time"))
 	if !f.numbers {
 		t.Fatal("request_time (100 distinct numbers) does not open on its statistics")
 	}
@@ -234,7 +234,7 @@ func TestFacetKeys(t *testing.T) {
 	if got := f.input.Value(); got != "upstream_addr" {
 		t.Fatalf("tab completed to %q", got)
 	}
-	run(f, f.Update(tea.KeyMsg{Type: tea.KeyEnter}))
+	runComponent(f, f.Update(tea.KeyMsg{Type: tea.KeyEnter}))
 	if f.res == nil || f.res.field != "upstream_addr" {
 		t.Fatal("enter did not count the field")
 	}
@@ -284,7 +284,7 @@ func TestFacetSupersede(t *testing.T) {
 	if f.res != nil {
 		t.Fatalf("a superseded count was shown: %s", f.res.field)
 	}
-	run(f, second)
+	runComponent(f, second)
 	if f.res == nil || f.res.field != "upstream_addr" {
 		t.Fatal("the latest count was not shown")
 	}

@@ -108,7 +108,7 @@ func typeQuery(p *previewView, q string) {
 	if cmd := p.SetQuery(q); cmd == nil {
 		panic("no debounce")
 	}
-	run(p, p.Update(debounceMsg{kind: "preview", id: p.waiting}))
+	runComponent(p, p.Update(debounceMsg{kind: "preview", id: p.waiting}))
 }
 
 func TestPreviewDebounce(t *testing.T) {
@@ -129,7 +129,7 @@ func TestPreviewDebounce(t *testing.T) {
 	if p.res != nil {
 		t.Fatal("the result of a cancelled run was shown")
 	}
-	run(p, p.Update(debounceMsg{kind: "preview", id: p.waiting}))
+	runComponent(p, p.Update(debounceMsg{kind: "preview", id: p.waiting}))
 	if p.res == nil || p.res.kept != 10 || p.res.query != "* | where status = '404'" {
 		t.Fatalf("result %+v", p.res)
 	}

@@ -118,7 +118,7 @@ func timelineModel(w, h int) *timelineView {
 
 func TestTimelineKeys(t *testing.T) {
 	tv := timelineModel(80, 20)
-	run(tv, tv.open())
+	runComponent(tv, tv.open())
 	// The cursor starts on the newest column (t0+3s): enter jumps to its
 	// first line.
 	if msg := tv.Update(tea.KeyMsg{Type: tea.KeyEnter})().(timelineJumpMsg); msg.seq != 9 || !msg.at.Equal(t0.Add(3*time.Second)) {
@@ -146,7 +146,7 @@ func TestTimelineKeys(t *testing.T) {
 
 func TestGoldenTimeline(t *testing.T) {
 	tv := timelineModel(80, 24)
-	run(tv, tv.open())
+	runComponent(tv, tv.open())
 	tv.Update(tea.KeyMsg{Type: tea.KeyLeft})
 	checkFrame(t, tv.View(), 80, 24)
 	golden.RequireEqual(t, []byte(tv.View()))
@@ -154,8 +154,8 @@ func TestGoldenTimeline(t *testing.T) {
 
 func TestGoldenTimelinePerShard(t *testing.T) {
 	tv := timelineModel(160, 20)
-	run(tv, tv.open())
-	run(tv, tv.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}))
+	runComponent(tv, tv.open())
+	runComponent(tv, tv.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")}))
 	checkFrame(t, tv.View(), 160, 20)
 	golden.RequireEqual(t, []byte(tv.View()))
 }
