@@ -18,6 +18,9 @@ type host struct {
 	init tea.Cmd
 	got  []tea.Msg // facetFilterMsg, openEditorMsg, closeViewMsg, timelineJumpMsg
 	on   func(h *host, msg tea.Msg) tea.Cmd
+	// want is how many root messages end the run (0: the first close):
+	// commands run concurrently, so a close may overtake the others.
+	want int
 }
 
 func (h *host) Init() tea.Cmd { return h.init }
@@ -27,12 +30,12 @@ func (h *host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		h.c.SetSize(msg.Width, msg.Height)
 		return h, nil
-	case facetFilterMsg, openEditorMsg, timelineJumpMsg:
+	case facetFilterMsg, openEditorMsg, timelineJumpMsg, closeViewMsg:
 		h.got = append(h.got, msg)
+		if _, isClose := msg.(closeViewMsg); (h.want == 0 && isClose) || (h.want > 0 && len(h.got) == h.want) {
+			return h, tea.Quit
+		}
 		return h, nil
-	case closeViewMsg:
-		h.got = append(h.got, msg)
-		return h, tea.Quit
 	}
 	if h.on != nil {
 		if cmd := h.on(h, msg); cmd != nil {
@@ -54,7 +57,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 // comes back; keys pick a value and ask the root to filter and to edit.
 func TestTeaFacets(t *testing.T) {
 	f := facetModel(80, 24)
-	h := &host{c: f, init: f.open("upstream_addr")}
+	h := &host{c: f, init: f.open("upstream_addr"), want: 3}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "10.0.0.3:80")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
@@ -110,7 +113,7 @@ type setQuery string
 // The timeline in the runtime: counted off the loop, enter asks for a jump.
 func TestTeaTimeline(t *testing.T) {
 	tv := timelineModel(80, 24)
-	h := &host{c: tv, init: tv.open()}
+	h := &host{c: tv, init: tv.open(), want: 2}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "18:20:00")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
