@@ -27,23 +27,41 @@ type Config struct {
 	// least 1; default 5 s). The group's timeout is three intervals: how
 	// long a crashed slstail keeps shards from the rest of a named group.
 	HeartbeatInterval time.Duration
-	// CommitInterval is how often delivered checkpoints are committed while
-	// running (default 5 s); Stop and Restart always commit.
+	// CommitInterval is how often acknowledged positions are committed as
+	// checkpoints while running (default 5 s); Stop, Restart and a shard
+	// handed to another consumer always commit.
 	CommitInterval time.Duration
 	// LagInterval is how often checkpoints and shard ends are polled for the
 	// lag display (default 2 s, backing off to 30 s on errors).
 	LagInterval time.Duration
-	// StopTimeout bounds how long Stop and Restart wait for the SDK's
-	// workers (default 15 s): its shutdown can spin forever on a failing
-	// checkpoint commit, and a stuck tail is worse than an abandoned one.
+	// StopTimeout bounds how long Stop waits for its final checkpoint
+	// commits and the deletion of the ephemeral group (default 5 s): both
+	// are single calls, and a server that has not answered them by then is
+	// gone. The SDK's workers are never waited for (see Wait).
 	StopTimeout time.Duration
-	// FetchInterval is the SDK's DataFetchIntervalInMs (default 200 ms).
+	// FetchInterval is the SDK's DataFetchIntervalInMs (default 10 ms): the
+	// pause of the worker's loop that starts shard workers, and the least
+	// time between two pulls of a shard. The SDK's default (200 ms) delays
+	// the first pull of every run and every shard after a query change.
 	FetchInterval time.Duration
 	// FetchGroups is how many log groups one pull may return (the SDK's
-	// MaxFetchLogGroupCount, 1 to 1000, default 1000). A paused receiver
-	// holds one pull per shard in memory; fewer groups, less memory, at
-	// some cost in throughput.
+	// MaxFetchLogGroupCount, 1 to 1000, default 1000).
 	FetchGroups int
+	// PullBudget is how many pulls may be in flight or waiting for the
+	// receiver at once, over every shard (default 8). It bounds the memory
+	// in flight, whatever the shard count: at most PullBudget pulls of at
+	// most FetchGroups log groups each. A pull that returns nothing gives
+	// its permit back at once, so idle shards do not wait for one.
+	PullBudget int
+	// Limit, when positive, is how many logs the receiver will take before
+	// it stops (--max): pulls are sized so that the session does not fetch
+	// far more than that.
+	Limit int64
+	// StallAfter is how long a request may wait with no answer before the
+	// shard (for its pull) and the connection show as stalled (default
+	// 5 s). A request with no progress for twice as long is cut, and the
+	// SDK retries it.
+	StallAfter time.Duration
 	// Compact makes the session deliver compacted records (see
 	// Batch.Compact), converted on the shard workers in parallel: for
 	// receivers that keep records, such as the TUI. A receiver that writes
@@ -64,7 +82,10 @@ const (
 	defaultHeartbeat   = 5 * time.Second
 	defaultCommit      = 5 * time.Second
 	defaultLagInterval = 2 * time.Second
-	defaultStopTimeout = 15 * time.Second
+	defaultStopTimeout = 5 * time.Second
+	defaultFetch       = 10 * time.Millisecond
+	defaultPullBudget  = 8
+	defaultStallAfter  = 5 * time.Second
 	// opsTimeout bounds each of the session's own SLS calls (probe, cursors,
 	// checkpoints, lag): the SDK's default retries GETs for 90 s.
 	opsTimeout = 15 * time.Second
@@ -119,13 +140,28 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.StopTimeout = defaultStopTimeout
 	}
 	if cfg.FetchInterval <= 0 {
-		cfg.FetchInterval = 200 * time.Millisecond
+		cfg.FetchInterval = defaultFetch
 	}
 	if cfg.keepAliveAfter <= 0 {
 		cfg.keepAliveAfter = defaultKeepAliveAfter
 	}
 	if cfg.FetchGroups < 0 || cfg.FetchGroups > 1000 {
 		return cfg, fmt.Errorf("FetchGroups %d: must be between 1 and 1000", cfg.FetchGroups)
+	}
+	if cfg.FetchGroups == 0 {
+		cfg.FetchGroups = 1000
+	}
+	if cfg.PullBudget < 0 {
+		return cfg, fmt.Errorf("PullBudget %d: must be positive", cfg.PullBudget)
+	}
+	if cfg.PullBudget == 0 {
+		cfg.PullBudget = defaultPullBudget
+	}
+	if cfg.Limit < 0 {
+		return cfg, fmt.Errorf("Limit %d: must not be negative", cfg.Limit)
+	}
+	if cfg.StallAfter <= 0 {
+		cfg.StallAfter = defaultStallAfter
 	}
 	return cfg, nil
 }

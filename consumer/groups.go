@@ -79,12 +79,15 @@ func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]s
 	return out, nil
 }
 
-// deleteGroup deletes an ephemeral group, best effort: a leftover group
-// holds no shards from anyone and SLS expires its consumers.
-func (s *Session) deleteGroup(group string) {
-	if err := s.ops.DeleteConsumerGroup(s.cfg.Project, s.cfg.Logstore, group); err != nil {
-		s.events.emitErr(s.classifyErr("DeleteConsumerGroup "+group, err))
+// deleteGroup deletes an ephemeral group. A leftover group holds no shards
+// from anyone and SLS expires its consumers, but it clutters the console.
+func (s *Session) deleteGroup(ctx context.Context, group string) error {
+	if err := s.call(ctx, func() error {
+		return s.ops.DeleteConsumerGroup(s.cfg.Project, s.cfg.Logstore, group)
+	}); err != nil {
+		return s.classifyErr("DeleteConsumerGroup "+group, err)
 	}
+	return nil
 }
 
 func (s *Session) heartbeatSecs() int {

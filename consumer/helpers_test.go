@@ -170,7 +170,11 @@ func collect(s *Session, keep bool) *collector {
 				if !ok {
 					return
 				}
-				c.add(b)
+				// As the TUI does: a batch counts once acknowledged, and a
+				// refused one is dropped (the next run delivers it again).
+				if b.Ack() {
+					c.add(b)
+				}
 			case p := <-c.pause:
 				<-p
 			}

@@ -1,18 +1,18 @@
 package consumer
 
 // Keeping an ephemeral group's checkpoints fresh, so that no slstail prunes
-// it while it runs (prune.go). The SDK commits a shard's checkpoint only when
-// it moved (DefaultCheckPointTracker.flushCheckPoint returns early when the
-// pending checkpoint equals the saved one), so on a quiet logstore a running
+// it while it runs (prune.go). The session commits a shard's checkpoint only
+// when its acknowledged position moved, so on a quiet logstore a running
 // session's checkpoints keep their creation time for ever. When none of
 // them has moved for keepAliveAfter, the session writes one again with the
 // value it already has, which moves only its updateTime.
 //
 // The value written must be the one the SDK last committed, or the write
 // could move the checkpoint back. It is: the shard chosen is one whose
-// committed checkpoint (just read) is where the receiver's delivery stands,
-// checked again right before the write. The SDK commits only after a
-// delivery moved that position, so it has nothing newer to commit then; the
+// committed checkpoint (just read) is where the receiver's acknowledgements
+// stand, checked again right before the write. The session commits only
+// after an acknowledgement moved that position, so it has nothing newer to
+// commit then; the
 // one window left is a batch delivered and committed within the write's own
 // round trip, and its cost is a re-delivery of that batch should the
 // ephemeral group's only consumer lose the shard and take it back.

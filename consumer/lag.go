@@ -15,8 +15,7 @@ const maxLagInterval = 30 * time.Second
 // pollLag polls the group's checkpoints and each shard's end, so that the
 // status shows checkpoint times and lag for every shard, held or not. It
 // backs off while SLS fails and stops when ctx ends.
-func (s *Session) pollLag(ctx context.Context, done chan<- struct{}) {
-	defer close(done)
+func (s *Session) pollLag(ctx context.Context) {
 	hk := s.startHousekeeping(ctx)
 	defer hk.wait()
 	times := make(map[string]time.Time) // shard/cursor -> receive time; cursors are immutable
@@ -51,15 +50,17 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time, h
 		return err
 	}
 	hk.observe(ctx, r, cps)
-	positions := r.positions()
+	positions := r.readPositions()
 	held := make(map[int]bool)
 	for _, sh := range s.track.snapshot().Shards {
 		held[sh.Shard] = sh.Held
 	}
 	var firstErr error
 	for _, id := range s.shards {
-		// Held shards are measured from what the receiver got, which runs
-		// ahead of the committed checkpoint; others from the checkpoint.
+		// Held shards are measured from what the receiver was handed,
+		// which runs ahead of the committed checkpoint (and, for a batch
+		// it chose not to acknowledge, ahead of its position); others
+		// from the checkpoint.
 		pos, ok := positions[id]
 		if !ok || !held[id] {
 			pos = ""

@@ -4,24 +4,32 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
-// observer is the RoundTripper the SDK's http.Client uses. The consumer
-// library swallows errors and hides PullLogs' metadata; watching its HTTP
-// traffic is the one way to see both without changing the SDK.
+// observer is the RoundTripper of the SDK's clients. The consumer library
+// swallows errors and hides PullLogs' metadata; watching its HTTP traffic is
+// the one way to see both without changing the SDK. It also bounds what the
+// SDK has in flight: each run's pulls take a budget permit here, a request
+// with no progress for its idle timeout is cut (the SDK retries it), and a
+// closed run's requests fail at once, so that a worker still winding down
+// never touches the network or the session's state again.
 type observer struct {
 	base http.RoundTripper
 	t    *tracker
-	// consumer is true for the consumer library's client, whose pulls feed
-	// the shard rates and whose heartbeats say which shards we hold; false
-	// for the session's own calls (probes, lag polling), which only feed the
-	// connection state.
-	consumer bool
+	// run is the query run whose consumer library uses this client: its
+	// pulls feed the shard rates and its heartbeats say which shards we
+	// hold. nil for the session's own calls (probes, lag polling,
+	// checkpoints), which only feed the connection state.
+	run *run
 	// logstore is the one this session reads; requests about other
 	// logstores (none today) are passed through unobserved.
 	logstore string
@@ -30,24 +38,84 @@ type observer struct {
 	// closes the (empty) bodies of successful writes: with it, every
 	// checkpoint commit would hold a goroutine for the whole timeout.
 	timeout time.Duration
+	// idle cuts a request that has had no answer, or no body bytes, for
+	// this long: a stalled connection is retried long before timeout.
+	idle time.Duration
 }
 
-// cancelBody ends a request's context once its body is consumed or closed.
-type cancelBody struct {
+// watch ends a request: when its body is read or closed, when it fails, or
+// when it makes no progress for idle (which cancels it with errStalled).
+type watch struct {
+	t      *tracker
+	f      *flight
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	// endTimeout releases the request's overall timeout.
+	endTimeout context.CancelFunc
+	timer      *time.Timer
+	idle       time.Duration
+	path       string // for errors
+	once       sync.Once
+}
+
+// errStalled is the cause of a request cut for making no progress.
+type errStalled time.Duration
+
+func (e errStalled) Error() string {
+	return fmt.Sprintf("no answer for %s (the request was cut and is retried)", time.Duration(e))
+}
+
+func (w *watch) progress() {
+	if w.timer != nil {
+		w.timer.Reset(w.idle)
+	}
+	w.t.progress(w.f)
+}
+
+func (w *watch) done() {
+	w.once.Do(func() {
+		if w.timer != nil {
+			w.timer.Stop()
+		}
+		w.cancel(nil)
+		w.endTimeout()
+		w.t.end(w.f)
+	})
+}
+
+// cause replaces a cancellation error by why the request was cut.
+func (w *watch) cause(err error) error {
+	var st errStalled
+	if err != nil && errors.As(context.Cause(w.ctx), &st) {
+		return st
+	}
+	return err
+}
+
+// watchedBody ends its request's watch once consumed or closed, and
+// counts each read as progress.
+type watchedBody struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	w *watch
 }
 
-func (b *cancelBody) Read(p []byte) (int, error) {
+func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.w.progress()
+	}
 	if err != nil {
-		b.cancel()
+		if err != io.EOF {
+			// A transport error, as the SDK's retry expects one.
+			err = &url.Error{Op: "read body of", URL: b.w.path, Err: b.w.cause(err)}
+		}
+		b.w.done()
 	}
 	return n, err
 }
 
-func (b *cancelBody) Close() error {
-	b.cancel()
+func (b *watchedBody) Close() error {
+	b.w.done()
 	return b.ReadCloser.Close()
 }
 
@@ -146,34 +214,63 @@ const maxErrorBody = 64 << 10
 func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	req := parseRequest(r, o.logstore)
 	orig := r
-	cancel := context.CancelFunc(func() {})
-	if o.timeout > 0 {
-		var ctx context.Context
-		ctx, cancel = context.WithTimeout(r.Context(), o.timeout)
-		r = r.WithContext(ctx)
-	}
-	resp, err := o.base.RoundTrip(r)
-	if err == nil {
-		if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
-			cancel()
-		} else {
-			resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	pull := req.cursor != "" && o.run != nil
+	if o.run != nil {
+		if o.run.isClosed.Load() {
+			return stoppedResponse(r), nil
 		}
-	} else {
-		cancel()
-	}
-	if err != nil {
-		if orig.Context().Err() == nil { // the caller's cancellation is not a fault
-			shard := req.shard
-			if !o.consumer {
-				shard = -1
+		if pull {
+			// Waiting for a permit is not a stall: the flight starts after.
+			if err := o.run.acquire(r.Context(), req.shard); err != nil {
+				if errors.Is(err, errRunStopped) {
+					return stoppedResponse(r), nil
+				}
+				closeBody(r)
+				return nil, err
 			}
+		}
+	}
+	shard := -1
+	if pull {
+		shard = req.shard
+	}
+	w := &watch{t: o.t, f: o.t.begin(shard), idle: o.idle, path: r.URL.Path, endTimeout: func() {}}
+	ctx := r.Context()
+	if o.timeout > 0 {
+		ctx, w.endTimeout = context.WithTimeout(ctx, o.timeout)
+	}
+	w.ctx, w.cancel = context.WithCancelCause(ctx)
+	if o.idle > 0 {
+		w.timer = time.AfterFunc(o.idle, func() { w.cancel(errStalled(o.idle)) })
+	}
+	resp, err := o.base.RoundTrip(r.WithContext(w.ctx))
+	if err != nil {
+		err = w.cause(err)
+		w.done()
+		if pull {
+			o.run.release(req.shard)
+		}
+		if orig.Context().Err() == nil && !o.closed() { // the caller's cancellation is not a fault
 			o.t.netError(req.op, shard, err)
 		}
 		return resp, err
 	}
+	w.progress()
+	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
+		w.done()
+	} else {
+		resp.Body = &watchedBody{ReadCloser: resp.Body, w: w}
+	}
+	if pull && (resp.StatusCode != http.StatusOK || resp.Header.Get("X-Log-Count") == "0") {
+		// Nothing to hold memory for: the permit goes back at once, so
+		// that idle shards polling their end never wait for one.
+		o.run.release(req.shard)
+	}
+	if o.closed() {
+		return resp, nil
+	}
 	o.t.ok(resp.StatusCode == http.StatusOK)
-	if resp.StatusCode != http.StatusOK && o.consumer {
+	if resp.StatusCode != http.StatusOK && o.run != nil {
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -185,6 +282,10 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 			Message string `json:"errorMessage"`
 		}
 		_ = json.Unmarshal(body, &env)
+		if strings.EqualFold(env.Code, "ConsumerGroupNotExist") && o.run != nil && req.group == o.run.group {
+			o.run.gone()
+			return resp, nil
+		}
 		e := classify(req.op, resp.StatusCode, env.Code, env.Message, resp.Header.Get("x-log-requestid"))
 		if e.Kind == EventAuth {
 			e.KeyID = keyIDFromAuth(r.Header.Get("Authorization"))
@@ -193,10 +294,10 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 			!strings.EqualFold(env.Code, "InvalidCursor") {
 			e.Kind = EventQuery
 		}
-		o.t.apiError(req.shard, e)
+		o.t.apiError(shard, e)
 		return resp, nil
 	}
-	if !o.consumer || resp.StatusCode != http.StatusOK {
+	if o.run == nil || resp.StatusCode != http.StatusOK {
 		return resp, nil
 	}
 	switch {
@@ -212,4 +313,28 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// closed reports a request of a run that closed while it was in flight:
+// what it learned is about the past and must not touch the session's state.
+func (o *observer) closed() bool { return o.run != nil && o.run.isClosed.Load() }
+
+// stoppedResponse answers a closed run's request without the network. It
+// is an error answer, not a transport error: the SDK retries transport
+// errors of reads for a minute and a half, and a closed run's worker must
+// wind down at once.
+func stoppedResponse(r *http.Request) *http.Response {
+	closeBody(r)
+	body := `{"errorCode":"SlstailRunStopped","errorMessage":"this query run of slstail has stopped"}`
+	return &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request",
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json"}, "X-Log-Requestid": {"slstail-stopped"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: r}
+}
+
+func closeBody(r *http.Request) {
+	if r.Body != nil {
+		r.Body.Close()
+	}
 }

@@ -103,7 +103,7 @@ func (f *flaky) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestObserverReportsAndPassesThrough(t *testing.T) {
 	events := newEventSink(16, time.Minute)
-	tr := newTracker(events, time.Now)
+	tr := newTracker(events, time.Now, 5*time.Second)
 	tr.setShards([]int{0, 1, 2, 3})
 	tr.newRun("g", "q", 1)
 	f := &flaky{h: func(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +121,8 @@ func TestObserverReportsAndPassesThrough(t *testing.T) {
 			w.Header().Set("X-Log-Resultlines", "4")
 		}
 	}}
-	hc := &http.Client{Transport: &observer{base: f, t: tr, consumer: true, logstore: "ls", timeout: time.Minute}}
+	r := newRun(1, "g", "q", nil, tr, newBudget(8), nil)
+	hc := &http.Client{Transport: &observer{base: f, t: tr, run: r, logstore: "ls", timeout: time.Minute}}
 	do := func(method, url string) (string, error) {
 		req, _ := http.NewRequest(method, url, nil)
 		resp, err := hc.Do(req)

@@ -20,36 +20,43 @@ import (
 // the current query and delivers batches on Batches. Its methods may be
 // called from any goroutine; Start, Restart and Stop are serialised.
 type Session struct {
-	cfg       Config
-	host      string
-	ephemeral bool
-	consumer  string
-	provider  sls.CredentialsProvider
-	sdkHTTP   *http.Client // the consumer library's: observed for rates
-	opsHTTP   *http.Client // the session's own calls
-	ops       sls.ClientInterface
-	events    *eventSink
-	track     *tracker
-	batches   chan Batch
-	rand      io.Reader
+	cfg        Config
+	host       string
+	ephemeral  bool
+	consumer   string
+	provider   sls.CredentialsProvider
+	base       http.RoundTripper // shared by every client: one connection pool
+	sdkTimeout time.Duration     // each SDK request's overall bound
+	opsHTTP    *http.Client      // the session's own calls
+	ops        sls.ClientInterface
+	events     *eventSink
+	track      *tracker
+	batches    chan Batch
+	budget     *budget
+	rand       io.Reader
 
-	mu        sync.Mutex // serialises Start, Restart and Stop
+	mu        sync.Mutex // serialises Start, Restart, Stop and the recovery of a lost group
 	state     sessionState
 	cur       *run
 	gen       int
 	shards    []int
-	last      map[int]string // positions of the last run that ran, for continue after a failed start
+	last      map[int]string // acknowledged positions of the last run, for continue after a failed start
 	logger    log.Logger
 	logCloser io.Closer
-	lagStop   context.CancelFunc
-	lagDone   chan struct{}
+	loops     context.CancelFunc // stops the lag poller and the committer
+	loopsDone sync.WaitGroup
+
+	// bg counts the goroutines that outlive the calls that started them:
+	// old runs' SDK workers winding down, recoveries, abandoned SLS calls.
+	bg        sync.WaitGroup
+	bgWorkers sync.WaitGroup // the part of bg that the SDK log must outlive
 
 	// namedTimeout and namedInOrder are the named group's settings, adopted
 	// so that joining never changes them.
 	namedTimeout int
 	namedInOrder bool
 
-	runMu sync.Mutex // guards cur for the lag poller
+	runMu sync.Mutex // guards cur for the background loops
 
 	dicts dictHolder // values interned when records are compacted
 }
@@ -82,27 +89,27 @@ func NewSession(cfg Config) (*Session, error) {
 		provider:  cfg.provider(),
 		events:    newEventSink(256, 10*time.Second),
 		batches:   make(chan Batch),
+		budget:    newBudget(cfg.PullBudget),
 		rand:      rand.Reader,
 	}
 	if s.consumer == "" {
 		s.consumer = fmt.Sprintf("%s@%s-%d", userName(), hostName(), os.Getpid())
 	}
-	s.track = newTracker(s.events, time.Now)
+	s.track = newTracker(s.events, time.Now, cfg.StallAfter)
 	s.track.base = Status{Endpoint: cfg.Endpoint, Project: cfg.Project, Logstore: cfg.Logstore,
 		Group: cfg.Group, Consumer: s.consumer, Query: cfg.Query}
 
-	var base http.RoundTripper
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
-		base = cfg.HTTPClient.Transport
+		s.base = cfg.HTTPClient.Transport
 	} else {
-		base = newTransport(cfg.Endpoint, host)
+		s.base = newTransport(cfg.Endpoint, host)
 	}
-	timeout := 60 * time.Second
+	s.sdkTimeout = 60 * time.Second
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Timeout > 0 {
-		timeout = cfg.HTTPClient.Timeout
+		s.sdkTimeout = cfg.HTTPClient.Timeout
 	}
-	s.sdkHTTP = &http.Client{Transport: &observer{base: base, t: s.track, consumer: true, logstore: cfg.Logstore, timeout: timeout}}
-	s.opsHTTP = &http.Client{Transport: &observer{base: base, t: s.track, logstore: cfg.Logstore, timeout: opsTimeout}}
+	s.opsHTTP = &http.Client{Transport: &observer{base: s.base, t: s.track, logstore: cfg.Logstore,
+		timeout: opsTimeout, idle: 2 * cfg.StallAfter}}
 	s.ops = sls.CreateNormalInterfaceV2(sdkEndpoint(cfg.Endpoint), s.provider)
 	s.ops.SetHTTPClient(s.opsHTTP)
 	s.ops.SetRetryTimeout(opsTimeout)
@@ -110,9 +117,10 @@ func NewSession(cfg Config) (*Session, error) {
 	return s, nil
 }
 
-// Batches delivers the logs, one batch per pull of a shard. The receiver
-// must keep reading: a receiver that stops reading stops consumption (and
-// its checkpoints) until it reads again. Closed when Stop returns.
+// Batches delivers the logs, one batch per pull of a shard; the receiver
+// acknowledges each (Batch.Ack) once written out. The receiver must keep
+// reading: a receiver that stops reading stops consumption (and its
+// checkpoints) until it reads again. Closed when Stop returns.
 func (s *Session) Batches() <-chan Batch { return s.batches }
 
 // Events delivers things the user should know, without ever blocking the
@@ -137,11 +145,13 @@ func (s *Session) Start(ctx context.Context) error {
 		return errors.New("session stopped: a Session cannot be started again")
 	}
 	s.track.setConn(ConnConnecting)
-	logger, closer, err := sdkLogger(s.cfg.LogFile)
-	if err != nil {
-		return err
+	if s.logger == nil {
+		logger, closer, err := sdkLogger(s.cfg.LogFile)
+		if err != nil {
+			return err
+		}
+		s.logger, s.logCloser = logger, closer
 	}
-	s.logger, s.logCloser = logger, closer
 	fail := func(err error) error {
 		s.track.setConn(ConnFailed)
 		s.events.emitErr(err)
@@ -160,17 +170,28 @@ func (s *Session) Start(ctx context.Context) error {
 		return fail(err)
 	}
 	s.state = stateRunning
-	lagCtx, cancel := context.WithCancel(context.Background())
-	s.lagStop, s.lagDone = cancel, make(chan struct{})
-	go s.pollLag(lagCtx, s.lagDone)
+	loopCtx, cancel := context.WithCancel(context.Background())
+	s.loops = cancel
+	s.loopsDone.Add(2)
+	go func() {
+		defer s.loopsDone.Done()
+		s.pollLag(loopCtx)
+	}()
+	go func() {
+		defer s.loopsDone.Done()
+		s.commitLoop(loopCtx)
+	}()
 	return nil
 }
 
 // Restart replaces the query and position. It checks the query first (SPL
 // syntax locally, then one PullLogs with it on one shard) while the old
-// workers keep running: a rejected query returns an error (kind EventQuery)
-// and leaves the stream as it was. from = PosContinue resumes every shard
-// exactly after the last batch the receiver took: no gap, no duplicate.
+// run keeps running: a rejected query returns an error (kind EventQuery)
+// and leaves the stream as it was. Then it closes the old run, which
+// freezes the acknowledged positions, and starts the new run at once; the
+// old run's SDK worker winds down in the background (see Wait). from =
+// PosContinue resumes every shard exactly after the last batch the receiver
+// acknowledged: no gap, no duplicate.
 func (s *Session) Restart(ctx context.Context, query string, from StartFrom) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,7 +199,7 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 		return errors.New("session is not running")
 	}
 	if from.Kind == PosCheckpoint && s.ephemeral {
-		// The ephemeral group's checkpoints trail the delivered positions.
+		// The ephemeral group's checkpoints trail the acknowledged positions.
 		from.Kind = PosContinue
 	}
 	if err := s.checkQuery(ctx, query); err != nil {
@@ -186,7 +207,7 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 		return err
 	}
 	// Positions that do not depend on the old run are found before it
-	// stops, so that a failure here also leaves it running.
+	// closes, so that a failure here also leaves it running.
 	var cursors map[int]string
 	if from.Kind != PosContinue && from.Kind != PosCheckpoint {
 		var err error
@@ -195,9 +216,15 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 			return err
 		}
 	}
-	if s.cur != nil {
-		s.last = s.stopRun(ctx, s.cur)
+	if old := s.cur; old != nil {
+		s.last = old.close()
 		s.setCur(nil)
+		if from.Kind == PosCheckpoint {
+			// "checkpoint" resumes from the group's checkpoints: those of
+			// what this run wrote out are committed first.
+			s.commitRun(ctx, old, s.last)
+		}
+		s.retire(old, s.ephemeral)
 	}
 	if from.Kind == PosContinue {
 		cursors = s.last
@@ -211,24 +238,40 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 	return nil
 }
 
-// Stop commits the delivered checkpoints, deletes the ephemeral group,
-// stops every goroutine the session started and closes Batches and Events.
-// If the SDK does not stop within StopTimeout (or ctx ends first) its
-// workers are abandoned: they can no longer deliver anything.
+// Stop closes the current run (the acknowledged positions are final from
+// then on), commits them as the named group's checkpoints, deletes the
+// ephemeral group, and closes Batches and Events. It does not wait for the
+// SDK's workers, which wind down in the background and can no longer
+// deliver anything or reach the network (Wait waits for them). It gives up
+// after StopTimeout or when ctx ends, and then returns a *StopError saying
+// what it could not do.
 func (s *Session) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == stateStopped {
 		return nil
 	}
-	var errs []error
-	if s.lagStop != nil {
-		s.lagStop()
-		<-s.lagDone
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StopTimeout)
+	defer cancel()
+	if s.loops != nil {
+		s.loops()
+		s.loopsDone.Wait()
 	}
-	if s.cur != nil {
-		s.last = s.stopRun(ctx, s.cur)
+	var stopErr *StopError
+	if r := s.cur; r != nil {
+		s.last = r.close()
 		s.setCur(nil)
+		var failed []int
+		var err error
+		if !s.ephemeral {
+			failed, err = s.commitRun(ctx, r, s.last)
+		} else if err = s.deleteGroup(ctx, r.group); err != nil {
+			stopErr = &StopError{Group: r.group, Err: err}
+		}
+		if len(failed) > 0 {
+			stopErr = &StopError{Uncommitted: failed, Group: s.cfg.Group, Named: true, Err: err}
+		}
+		s.retire(r, false)
 	}
 	s.state = stateStopped
 	s.track.setConn(ConnStopped)
@@ -236,18 +279,46 @@ func (s *Session) Stop(ctx context.Context) error {
 	s.events.close()
 	close(s.batches)
 	if s.logCloser != nil {
-		errs = append(errs, s.logCloser.Close())
+		// The SDK logs until its last worker has wound down.
+		closer := s.logCloser
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			s.bgWorkers.Wait()
+			closer.Close()
+		}()
 	}
 	s.closeIdle()
-	return errors.Join(errs...)
+	if stopErr != nil {
+		return stopErr
+	}
+	return nil
+}
+
+// Wait waits until every goroutine the session left running has ended: the
+// SDK workers of stopped runs, and SLS calls abandoned by a cancelled
+// context (which end within their own timeout). Only the SDK's heartbeat
+// goroutines may outlive it, by at most one heartbeat interval: the SDK
+// sleeps a whole interval before it looks at its shutdown flag. For tests,
+// and for embedders that must not leave goroutines behind.
+func (s *Session) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.bg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // closeIdle closes the idle connections of the shared base transport.
 func (s *Session) closeIdle() {
-	if t, ok := s.opsHTTP.Transport.(*observer); ok {
-		if tr, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-			tr.CloseIdleConnections()
-		}
+	if tr, ok := s.base.(interface{ CloseIdleConnections() }); ok {
+		tr.CloseIdleConnections()
 	}
 }
 
@@ -268,13 +339,14 @@ func (s *Session) current() *run {
 // Where a run starts: the SDK applies CursorPosition only to shards without
 // a checkpoint. So for an ephemeral session every run gets a brand-new
 // group, and before its worker starts the session writes each shard's start
-// cursor into it as the checkpoint (forceSuccess): the worker's first
-// GetCheckpoint then finds exactly that cursor. For a named group the
-// group's checkpoints are the resume point: Start applies cfg.From only to
-// shards that have none; a Restart rewrites the checkpoints of the shards
-// this session held (and only those) with the cursors of the new position.
+// cursor into it as the checkpoint: the worker's first GetCheckpoint then
+// finds exactly that cursor. For a named group the group's checkpoints are
+// the resume point: Start applies cfg.From only to shards that have none; a
+// Restart rewrites the checkpoints of the shards this session held (and
+// only those) with the cursors of the new position.
 func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cursors map[int]string, first bool) error {
 	group := s.cfg.Group
+	force := true // no consumer of ours holds the shards yet
 	if s.ephemeral {
 		group = s.ephemeralGroupName()
 		if err := s.call(ctx, func() error {
@@ -286,7 +358,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		if cursors == nil {
 			var err error
 			if cursors, err = s.cursorsAt(ctx, from); err != nil {
-				s.deleteGroup(group)
+				s.dropGroupLater(group)
 				return err
 			}
 		}
@@ -297,29 +369,37 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		}
 	} else {
 		// Only the shards this session held are ours to move: a shard
-		// handed to another consumer meanwhile keeps its progress.
+		// handed to another consumer meanwhile keeps its progress, and the
+		// server refuses (forceSuccess=false) what is no longer ours.
 		cursors = heldOnly(cursors, s.track.snapshot())
+		force = false
 	}
-	for _, id := range sortedKeys(cursors) {
-		if err := s.call(ctx, func() error {
-			return s.ops.UpdateCheckpoint(s.cfg.Project, s.cfg.Logstore, group, s.consumer, id, cursors[id], true)
-		}); err != nil {
-			if s.ephemeral {
-				s.deleteGroup(group)
-			}
-			return s.classifyErr(fmt.Sprintf("UpdateCheckpoint shard %d", id), err)
+	seeded, err := s.writeCheckpoints(ctx, group, cursors, force)
+	if err != nil {
+		if s.ephemeral {
+			s.dropGroupLater(group)
 		}
+		return err
 	}
 	s.gen++
 	// A run's positions are where "continue" resumes. In a named group the
 	// first run seeded shards it may never hold: those are not its
 	// positions until it delivers from them.
-	start := cursors
+	start := seeded
 	if !s.ephemeral && first {
 		start = nil
 	}
-	r := newRun(s.gen, group, query, s.batches, s.track, start)
+	r := newRun(s.gen, group, query, s.batches, s.track, s.budget, start)
 	r.compact, r.dicts = s.cfg.Compact, &s.dicts
+	r.onGone = s.groupGone
+	if !s.ephemeral {
+		r.onRelease = s.released
+	}
+	for id, c := range seeded {
+		r.committed[id] = c
+	}
+	r.http = &http.Client{Transport: &observer{base: s.base, t: s.track, run: r, logstore: s.cfg.Logstore,
+		timeout: s.sdkTimeout, idle: 2 * s.cfg.StallAfter}}
 	s.track.newRun(group, query, s.gen)
 	for id, c := range start {
 		s.track.setPosition(id, c)
@@ -335,11 +415,14 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		CursorPosition:            consumerLibrary.END_CURSOR,
 		HeartbeatIntervalInSecond: s.heartbeatSecs(),
 		HeartbeatTimeoutInSecond:  s.groupTimeout(),
-		DataFetchIntervalInMs:     s.cfg.FetchInterval.Milliseconds(),
-		MaxFetchLogGroupCount:     s.cfg.FetchGroups, // 0: the SDK's 1000
-		AutoCommitIntervalInMS:    s.cfg.CommitInterval.Milliseconds(),
-		Logger:                    s.logger,
-		HTTPClient:                s.sdkHTTP,
+		DataFetchIntervalInMs:     max(s.cfg.FetchInterval.Milliseconds(), 1),
+		MaxFetchLogGroupCount:     s.fetchGroups(),
+		// The session commits acknowledged positions itself; the SDK never
+		// marks one (run.Process does not call SaveCheckPoint), and with
+		// auto-commit off it does not even try.
+		AutoCommitDisabled: true,
+		Logger:             s.logger,
+		HTTPClient:         r.http,
 	}
 	if !s.ephemeral {
 		lc.HeartbeatTimeoutInSecond = s.namedTimeout
@@ -354,7 +437,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 	}
 	if err := ctx.Err(); err != nil {
 		if s.ephemeral {
-			s.deleteGroup(group)
+			s.dropGroupLater(group)
 		}
 		return err
 	}
@@ -364,26 +447,38 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 	return nil
 }
 
-// stopRun stops a run's worker and returns the positions it delivered up
-// to. The ephemeral group is deleted once the worker has committed.
-func (s *Session) stopRun(ctx context.Context, r *run) map[int]string {
-	pos := r.close()
-	done := make(chan struct{})
-	go func() {
-		r.worker.StopAndWait()
-		close(done)
-	}()
-	timer := time.NewTimer(s.cfg.StopTimeout)
-	defer timer.Stop()
-	select {
-	case <-done:
-		if s.ephemeral {
-			s.deleteGroup(r.group)
-		}
-	case <-timer.C:
-		s.events.emit(EventInfo, "the SDK's workers did not stop in time and were abandoned; they deliver nothing more", nil)
-	case <-ctx.Done():
-		s.events.emit(EventInfo, "stop cancelled; the SDK's workers were abandoned and deliver nothing more", nil)
+// fetchGroups is the SDK's MaxFetchLogGroupCount for a run: FetchGroups,
+// or with a Limit, an eighth of each shard's share of it (log groups hold
+// many logs), so that a --max run does not pull a thousand groups from
+// every shard to write a few logs. Small pulls also keep its batches
+// small: a batch cut by the limit is not acknowledged (its shard's
+// checkpoint stays before it), so whole batches are what lets a series of
+// --max runs from the checkpoint make progress.
+func (s *Session) fetchGroups() int {
+	n := s.cfg.FetchGroups
+	if s.cfg.Limit > 0 && len(s.shards) > 0 {
+		per := 8 * int64(len(s.shards))
+		n = int(min(int64(n), max((s.cfg.Limit+per-1)/per, 1)))
 	}
-	return pos
+	return n
+}
+
+// retire lets a closed run's SDK worker wind down in the background, and
+// then (deleteGroup) deletes its ephemeral group. The closed run can no
+// longer deliver, acknowledge, or reach the network, so nothing waits for it.
+func (s *Session) retire(r *run, deleteGroup bool) {
+	s.bg.Add(1)
+	s.bgWorkers.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.bgWorkers.Done()
+		if deleteGroup {
+			ctx, cancel := context.WithTimeout(context.Background(), opsTimeout)
+			if err := s.deleteGroup(ctx, r.group); err != nil {
+				s.events.emitErr(err)
+			}
+			cancel()
+		}
+		r.worker.StopAndWait()
+	}()
 }

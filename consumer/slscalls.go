@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
@@ -64,16 +65,23 @@ func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string
 	case PosTime, PosAgo:
 		arg = fmt.Sprint(from.at(time.Now()).Unix())
 	}
+	var mu sync.Mutex
 	out := make(map[int]string, len(s.shards))
-	for _, id := range s.shards {
-		var c string
-		if err := s.call(ctx, func() (err error) {
-			c, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
+	errs := eachShard(s.shards, func(id int) error {
+		return s.call(ctx, func() error {
+			c, err := s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
+			if err == nil {
+				mu.Lock()
+				out[id] = c
+				mu.Unlock()
+			}
 			return err
-		}); err != nil {
+		})
+	})
+	for _, id := range s.shards {
+		if err := errs[id]; err != nil {
 			return nil, s.classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
 		}
-		out[id] = c
 	}
 	return out, nil
 }
@@ -100,13 +108,17 @@ func (s *Session) listShards(ctx context.Context) ([]int, error) {
 }
 
 // call runs one SDK call so that ctx can abandon it: the SDK takes no
-// context. The call itself ends within opsTimeout.
+// context. The call itself ends within opsTimeout (Wait waits for it).
 func (s *Session) call(ctx context.Context, f func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	done := make(chan error, 1)
-	go func() { done <- f() }()
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		done <- f()
+	}()
 	select {
 	case err := <-done:
 		return err

@@ -23,6 +23,23 @@ type tracker struct {
 	group    string // the current run's group; heartbeats of others are ignored
 	shards   map[int]*shardTrack
 	total    int64
+
+	// failed is set when the session cannot go on by itself: the state
+	// stays ConnFailed whatever answers arrive afterwards.
+	failed bool
+	// stallAfter is how long requests may wait with nothing answered before
+	// the connection (or a shard, for its pull) shows as stalled.
+	stallAfter time.Duration
+	flights    map[*flight]struct{}
+	lastAnswer time.Time // when any request last got an answer or body bytes
+}
+
+// flight is one request on the wire: from when it was sent to when its
+// body was read or it failed.
+type flight struct {
+	shard int // for the consumer's PullLogs; -1 otherwise
+	start time.Time
+	last  time.Time // its last answer or body bytes
 }
 
 type shardTrack struct {
@@ -35,8 +52,42 @@ type shardTrack struct {
 	pulled  int64 // log groups pulled (before the query), for tests of backpressure
 }
 
-func newTracker(events *eventSink, now func() time.Time) *tracker {
-	return &tracker{now: now, started: now(), events: events, shards: make(map[int]*shardTrack)}
+func newTracker(events *eventSink, now func() time.Time, stallAfter time.Duration) *tracker {
+	return &tracker{now: now, started: now(), events: events, shards: make(map[int]*shardTrack),
+		stallAfter: stallAfter, flights: make(map[*flight]struct{})}
+}
+
+// begin records a request going out; shard is -1 unless it is one of the
+// consumer's pulls.
+func (t *tracker) begin(shard int) *flight {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	f := &flight{shard: shard, start: now, last: now}
+	t.flights[f] = struct{}{}
+	return f
+}
+
+// progress records an answer (headers, or more of a body) to f.
+func (t *tracker) progress(f *flight) {
+	t.mu.Lock()
+	now := t.now()
+	f.last, t.lastAnswer = now, now
+	t.mu.Unlock()
+}
+
+// end records that f is over.
+func (t *tracker) end(f *flight) {
+	t.mu.Lock()
+	delete(t.flights, f)
+	t.mu.Unlock()
+}
+
+// fail puts the session in the failed state for good.
+func (t *tracker) fail() {
+	t.mu.Lock()
+	t.failed, t.conn = true, ConnFailed
+	t.mu.Unlock()
 }
 
 func (t *tracker) shard(id int) *shardTrack {
@@ -73,7 +124,9 @@ func (t *tracker) newRun(group, query string, generation int) {
 
 func (t *tracker) setConn(c ConnState) {
 	t.mu.Lock()
-	t.conn = c
+	if !t.failed || c == ConnStopped {
+		t.conn = c
+	}
 	t.mu.Unlock()
 }
 
@@ -82,7 +135,7 @@ func (t *tracker) setConn(c ConnState) {
 func (t *tracker) ok(success bool) {
 	t.mu.Lock()
 	prev, n := t.conn, t.attempts
-	if t.conn == ConnConnecting || t.conn == ConnReconnecting || (success && t.conn == ConnFailed) {
+	if t.conn == ConnConnecting || t.conn == ConnReconnecting || (success && t.conn == ConnFailed && !t.failed) {
 		t.conn = ConnConnected
 	}
 	t.attempts = 0
@@ -161,9 +214,9 @@ func (t *tracker) pulled(shard int, cursor, next string, m pullMeta) {
 	}
 }
 
-// delivered records a batch handed to the receiver (n may be 0 when the
-// query filtered a whole pull away) and the cursor after it.
-func (t *tracker) delivered(shard, n int, next string) {
+// acked records n logs acknowledged by the receiver (0 when the query
+// filtered a whole pull away) and the shard's position after them.
+func (t *tracker) acked(shard, n int, next string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
@@ -253,6 +306,10 @@ func (t *tracker) snapshot() Status {
 	now := t.now()
 	st := t.base
 	st.Conn, st.Attempts, st.Delivered = t.conn, t.attempts, t.total
+	stalled := t.stalledShards(now)
+	if (st.Conn == ConnConnected || st.Conn == ConnReconnecting) && t.connStalled(now) {
+		st.Conn = ConnStalled
+	}
 	ids := make([]int, 0, len(t.shards))
 	for id := range t.shards {
 		ids = append(ids, id)
@@ -270,6 +327,9 @@ func (t *tracker) snapshot() Status {
 			ss.State = ShardReleased
 		} else {
 			st.Held++
+			if stalled[id] {
+				ss.State = ShardStalled
+			}
 		}
 		st.LogsInPerSec += ss.LogsInPerSec
 		st.LogsOutPerSec += ss.LogsOutPerSec
@@ -279,4 +339,41 @@ func (t *tracker) snapshot() Status {
 		st.Waiting = ShardWait{} // the poller clears it only at its next round
 	}
 	return st
+}
+
+// stalledShards are the shards whose pull has waited StallAfter since its
+// last answer.
+func (t *tracker) stalledShards(now time.Time) map[int]bool {
+	var out map[int]bool
+	for f := range t.flights {
+		if f.shard >= 0 && now.Sub(f.last) >= t.stallAfter {
+			if out == nil {
+				out = make(map[int]bool)
+			}
+			out[f.shard] = true
+		}
+	}
+	return out
+}
+
+// connStalled reports requests waiting while the endpoint has answered
+// nothing for StallAfter: a server or path that accepts and never answers,
+// which no error would ever reveal.
+func (t *tracker) connStalled(now time.Time) bool {
+	if len(t.flights) == 0 {
+		return false
+	}
+	last := t.lastAnswer
+	if last.IsZero() {
+		last = t.started
+	}
+	if now.Sub(last) < t.stallAfter {
+		return false
+	}
+	for f := range t.flights {
+		if now.Sub(f.last) >= t.stallAfter {
+			return true
+		}
+	}
+	return false
 }

@@ -2,18 +2,22 @@
 // SDK's consumerLibrary, delivers logs in batches with backpressure, and
 // reports per-shard checkpoint, rate and lag status.
 //
-// Delivery is exact: the SDK's processor blocks until the receiver takes a
-// batch, and only then marks the cursor after it as the checkpoint (the SDK
-// commits marked checkpoints every Config.CommitInterval and when a shard
-// worker stops). A per-run gate makes the set of delivered positions final
-// the moment a run is stopped, even if the SDK has to be abandoned.
+// Delivery is acknowledged: a checkpoint only ever covers logs the receiver
+// has written out and acknowledged with Batch.Ack. The SDK's processor blocks
+// until the receiver takes a batch (backpressure); the receiver writes the
+// batch out and acknowledges it; the session commits the acknowledged
+// positions itself, through its own client, every Config.CommitInterval and
+// when it stops (the SDK's own checkpoint flushing is never used). A per-run
+// gate makes the acknowledged positions final the moment a run is closed,
+// even if the SDK's workers are still winding down: an acknowledgement that
+// comes later is refused, and the receiver drops that batch.
 //
 // Where a run starts: the SDK honours CursorPosition only for shards that
 // have no checkpoint, so the session writes the start cursor of each shard
 // as its checkpoint before the SDK worker starts. An ephemeral session
 // (Config.Group empty) uses a new group for every run, deleted when the run
 // stops: Restart with PosContinue seeds it with the positions the receiver
-// reached (no gap, no duplicate), other positions with GetCursor's answer.
+// acknowledged (no gap, no duplicate), other positions with GetCursor's answer.
 // In a named group the checkpoints are the group's resume point: Start pins
 // From for shards that have none and leaves the others alone; Restart keeps
 // the consumer name (so the group keeps its shards) and moves only the
@@ -73,14 +77,38 @@ type Group struct {
 
 // Batch is the logs of one pull of one shard, after the query. Batches of one
 // shard arrive in shard order; batches of different shards interleave.
+//
+// The receiver acknowledges each batch with Ack once it has written it out
+// (plain output: flushed to the file descriptor; a UI: appended to its
+// buffer). Checkpoints, and the positions Restart resumes from with
+// PosContinue, cover a batch only once it and every earlier batch of its
+// shard have been acknowledged: a batch never acknowledged (a partly written
+// last batch under --max, say) holds its shard's position before it, so the
+// next run delivers it again rather than skipping it.
 type Batch struct {
 	Shard   int
 	Records []Record
 	// Generation identifies the query run that produced the batch; it changes
-	// with every Restart so that a receiver can tell old batches from new.
+	// with every Restart (and when a lost consumer group is recreated), so
+	// that a receiver can tell old batches from new.
 	Generation int
 	// dict is the Session's value dictionary, for Compact.
 	dict *valueDict
+
+	ack *batchAck // nil for batches built without a session
+}
+
+// Ack tells the session the batch has been written out. It returns false
+// when the batch's run was closed first (by Restart, Stop, or the recreation
+// of a lost group), which froze the acknowledged positions before this
+// batch: the receiver must then drop the batch, which the next run delivers
+// again when it continues. Acknowledging twice is harmless; batches built
+// without a session (tests, other sources) always acknowledge.
+func (b *Batch) Ack() bool {
+	if b.ack == nil {
+		return true
+	}
+	return b.ack.run.ack(b.Shard, b.ack.seq, len(b.Records))
 }
 
 // ShardState is what a shard's worker is doing.
@@ -93,6 +121,7 @@ const (
 	ShardBackoff
 	ShardError
 	ShardReleased // not held by this session (another consumer has it, or we let it go)
+	ShardStalled  // its pull has had no answer for StallAfter
 )
 
 func (s ShardState) String() string {
@@ -109,6 +138,8 @@ func (s ShardState) String() string {
 		return "error"
 	case ShardReleased:
 		return "released"
+	case ShardStalled:
+		return "stalled"
 	}
 	return "unknown"
 }
@@ -126,17 +157,18 @@ type ShardStatus struct {
 	BytesInPerSec  float64
 	BytesOutPerSec float64
 
-	Delivered int64 // logs delivered to the receiver since Start
+	Delivered int64 // logs the receiver acknowledged since Start
 
-	// Position is the cursor after the last batch the receiver took (or
-	// where the current run started the shard): what "continue" resumes
-	// from, and what the lag of a held shard is measured from.
+	// Position is the cursor after the last batch the receiver acknowledged
+	// (or where the current run started the shard): what "continue"
+	// resumes from, what the next checkpoint commits, and what the lag of
+	// a held shard is measured from.
 	Position string
 
 	Checkpoint     string        // last committed checkpoint cursor
 	CheckpointTime time.Time     // receive time of the log at the checkpoint
 	EndTime        time.Time     // receive time of the newest data in the shard
-	Lag            time.Duration // from Position (held shards) or Checkpoint to EndTime
+	Lag            time.Duration // from what the receiver was handed (held shards) or Checkpoint, to EndTime
 	LastError      string
 	UpdatedAt      time.Time
 }
@@ -150,6 +182,10 @@ const (
 	ConnReconnecting
 	ConnFailed
 	ConnStopped
+	// ConnStalled: requests are waiting and the endpoint has answered
+	// nothing for StallAfter (a server or a network path that accepts but
+	// never answers).
+	ConnStalled
 )
 
 func (c ConnState) String() string {
@@ -164,6 +200,8 @@ func (c ConnState) String() string {
 		return "failed"
 	case ConnStopped:
 		return "stopped"
+	case ConnStalled:
+		return "stalled"
 	}
 	return "unknown"
 }
@@ -208,6 +246,10 @@ const (
 	EventRestarted // a Restart took effect
 	EventStopped
 	EventNotice // worth a line even in plain output: waiting for shards, dead groups deleted
+	// EventFailed: the session cannot go on by itself (its consumer group
+	// is gone and could not be recreated). Status.Conn is ConnFailed; a
+	// plain tail exits 1.
+	EventFailed
 )
 
 // Event is something the user should be told about.

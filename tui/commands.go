@@ -145,10 +145,13 @@ type lifecycle struct {
 	stopped bool
 	stopErr error
 
-	// Guarded by cmu, not mu, so that stop can cancel a Start that holds mu.
+	// Guarded by cmu, not mu, so that stop can cancel a Start that holds
+	// mu, and abandon a Stop that holds it.
 	cmu         sync.Mutex
 	stopping    bool
 	cancelStart context.CancelFunc
+	cancelStop  context.CancelFunc
+	abandoned   bool
 }
 
 func (lc *lifecycle) start(ctx context.Context, src Source) error {
@@ -186,9 +189,33 @@ func (lc *lifecycle) stop(ctx context.Context, src Source, timeout time.Duration
 		lc.stopped = true
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 		defer cancel()
+		lc.cmu.Lock()
+		lc.cancelStop = cancel
+		if lc.abandoned {
+			cancel()
+		}
+		lc.cmu.Unlock()
 		lc.stopErr = src.Stop(ctx)
 	}
 	return lc.stopErr
+}
+
+// abandon gives up a stop in flight (the second ctrl+c): its context is
+// cancelled, so the source stops waiting on SLS and says what it left
+// undone, and Run waits for it only briefly.
+func (lc *lifecycle) abandon() {
+	lc.cmu.Lock()
+	defer lc.cmu.Unlock()
+	lc.abandoned = true
+	if lc.cancelStop != nil {
+		lc.cancelStop()
+	}
+}
+
+func (lc *lifecycle) isAbandoned() bool {
+	lc.cmu.Lock()
+	defer lc.cmu.Unlock()
+	return lc.abandoned
 }
 
 func stopCmd(ctx context.Context, lc *lifecycle, src Source, timeout time.Duration) tea.Cmd {

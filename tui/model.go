@@ -58,9 +58,16 @@ type Model struct {
 	started       bool
 	fatal         error
 	minGeneration int
-	pendingNote   string // marker for the query change, placed before its first line
 	sourceClosed  bool
 	quitting      bool
+
+	// A query change in flight: batches newer than applyGen wait in early
+	// until restartedMsg says which generation is the new query's, so that
+	// no line of it lands above its marker.
+	restarting bool
+	applyGen   int
+	shownGen   int
+	early      []consumer.Batch
 
 	notice      string
 	noticeLevel noticeLevel
@@ -191,8 +198,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.logs.Update(linesMsg{})
 		return cmd
 	case statusTickMsg:
-		// By now every batch the replaced query delivered has arrived.
-		m.placeNote()
 		m.observe(m.src.Status())
 		if m.notice != "" && m.noticeLevel == noticeInfo && m.opts.Now().Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
@@ -236,6 +241,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case applyQueryMsg:
 		m.setNotice(noticeInfo, "checking the query…")
+		m.restarting, m.applyGen = true, max(m.shownGen, m.status.Generation)
 		return restartCmd(m.ctx, m.src, msg)
 	case savedMsg:
 		if msg.err != nil {
@@ -282,20 +288,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
 	for _, b := range msg.batches {
-		if b.Generation < m.minGeneration {
-			if m.pendingNote == "" {
-				// A straggler of the replaced query after the marker: it
-				// would sit among the new query's lines, so it is not shown.
-				continue
-			}
-			// The old query's last lines, taken before the restart
-			// finished: they belong before the marker.
-		} else {
-			m.placeNote()
+		if m.restarting && b.Generation > m.applyGen {
+			m.early = append(m.early, b) // shown once the marker is known
+			continue
 		}
-		for i := range b.Records {
-			m.store.add(b.Records[i])
-		}
+		m.show(b)
 	}
 	if msg.closed {
 		m.sourceClosed = true
@@ -307,11 +304,26 @@ func (m *Model) onBatches(msg batchMsg) tea.Cmd {
 	return receiveBatches(m.src.Batches(), m.done)
 }
 
-// placeNote appends the pending query-change marker, once.
-func (m *Model) placeNote() {
-	if m.pendingNote != "" {
-		m.store.addNote(m.pendingNote)
-		m.pendingNote = ""
+// show acknowledges a batch and appends it. A batch of a replaced query
+// that arrives after the marker, or whose run closed before it could be
+// acknowledged, is dropped: with "continue" the new run delivers those logs
+// again.
+func (m *Model) show(b consumer.Batch) {
+	if b.Generation < m.minGeneration || !b.Ack() {
+		return
+	}
+	m.shownGen = max(m.shownGen, b.Generation)
+	for i := range b.Records {
+		m.store.add(b.Records[i])
+	}
+}
+
+// showEarly appends the batches held while a query change was in flight.
+func (m *Model) showEarly() {
+	early := m.early
+	m.early, m.restarting = nil, false
+	for _, b := range early {
+		m.show(b)
 	}
 }
 
@@ -329,7 +341,7 @@ func (m *Model) onEvent(ev consumer.Event) {
 		text = ev.Err.Error()
 	}
 	switch ev.Kind {
-	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery:
+	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery, consumer.EventFailed:
 		m.setNotice(noticeError, text)
 	case consumer.EventNetwork:
 		// The event's text counts attempts as of its sending, and only every
@@ -369,11 +381,16 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	cmd := m.editor.Update(msg)
 	defer m.layout() // the editor's height changed
 	if msg.err != nil {
+		m.showEarly()
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
 		return cmd
 	}
+	// From the data, not the clock: every line shown so far is the old
+	// query's (the new one's waited in early), and an old line arriving
+	// from now on is dropped, so the marker goes here.
 	m.minGeneration = msg.generation
-	m.pendingNote = "query: " + msg.query + " (" + msg.label + ")"
+	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
+	m.showEarly()
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
 	return cmd
 }
@@ -443,6 +460,7 @@ func (m *Model) refresh() {
 
 func (m *Model) quit() tea.Cmd {
 	if m.quitting {
+		m.life.abandon() // the second press: stop waiting for the session
 		return tea.Quit
 	}
 	m.quitting = true

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -34,8 +35,9 @@ func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramO
 	cancel() // aborts a Start or Restart still in flight
 	m.closeDone()
 	// The quit key already stopped the source; this waits for that, or
-	// stops it when the program ended another way.
-	if stopErr := m.life.stop(ctx, src, m.opts.StopTimeout); stopErr != nil {
+	// stops it when the program ended another way. After a second ctrl+c
+	// it waits only a moment for the source to say what it left undone.
+	if stopErr := waitStop(ctx, m.life, src, m.opts.StopTimeout); stopErr != nil {
 		err = errors.Join(err, fmt.Errorf("stop session: %w", stopErr))
 	}
 	if m.fatal != nil && !errors.Is(err, m.fatal) {
@@ -57,4 +59,25 @@ func keepAttributes(th themes.Theme, out *termenv.Output) themes.Theme {
 	r := lipgloss.NewRenderer(out)
 	r.SetColorProfile(out.ColorProfile()) // ColorProfile, unlike EnvColorProfile, ignores NO_COLOR
 	return th.WithRenderer(r)
+}
+
+// abandonGrace is how long Run still waits, after a second ctrl+c, for the
+// stop to return its report: well within the half second the user waits.
+const abandonGrace = 200 * time.Millisecond
+
+func waitStop(ctx context.Context, lc *lifecycle, src Source, timeout time.Duration) error {
+	if !lc.isAbandoned() {
+		return lc.stop(ctx, src, timeout)
+	}
+	done := make(chan error, 1)
+	go func() { done <- lc.stop(ctx, src, timeout) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("abandoned: %w", err)
+		}
+		return nil
+	case <-time.After(abandonGrace):
+		return fmt.Errorf("abandoned while stopping: the checkpoints of what was shown may not be committed, and consumer group %q may be left behind", src.Status().Group)
+	}
 }

@@ -147,9 +147,9 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 		return usageError(fmt.Errorf("--from: %w", err))
 	}
 	plain := outputChoice{format: o.output, template: o.template, max: o.max}.plain(s.Out)
-	var w recordWriter
+	var enc recordEncoder
 	if plain {
-		if w, err = newRecordWriter(s.Out, orDefault(o.output, "jsonl"), o.template); err != nil {
+		if enc, err = newEncoder(orDefault(o.output, "jsonl"), o.template); err != nil {
 			return usageError(err)
 		}
 	}
@@ -169,12 +169,13 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 		LogFile:     sdkLogFile(s.getenv),
 	}
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
+	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return err
 	}
 	if plain {
-		return runPlain(ctx, sess, w, s.Err, plainLimits{max: o.max})
+		return runPlain(ctx, sess, newPlainOut(s.Out, enc, plainLimits{max: o.max}), s.Err, interrupts())
 	}
 	set.Endpoint, set.Project, set.Logstore, set.Query = env.srv.Endpoint(), env.project, env.store, o.query
 	return runTUI(ctx, sess, set, s.getenv)

@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
-	"io"
 	"strconv"
+	"syscall"
 	"text/template"
 	"time"
 
@@ -13,24 +12,23 @@ import (
 	"github.com/slstail/slstail/internal/textsafe"
 )
 
-// recordWriter writes delivered logs to a pipe or file. Implementations buffer;
-// Flush must be called before the process exits.
-type recordWriter interface {
-	Write(r *consumer.Record) error
-	Flush() error
+// recordEncoder appends one log as a line of plain output to a buffer; the
+// tail writes whole batches of lines at once and acknowledges them once
+// written (see plainOut).
+type recordEncoder interface {
+	AppendRecord(b []byte, r *consumer.Record) ([]byte, error)
 }
 
-// newRecordWriter returns the writer for --output (jsonl, raw, template).
-func newRecordWriter(w io.Writer, format, tmpl string) (recordWriter, error) {
-	bw := bufio.NewWriterSize(w, 64<<10)
+// newEncoder returns the encoder for --output (jsonl, raw, template).
+func newEncoder(format, tmpl string) (recordEncoder, error) {
 	if tmpl != "" {
 		format = "template"
 	}
 	switch format {
 	case "jsonl", "json":
-		return &jsonlWriter{w: bw}, nil
+		return jsonlEncoder{}, nil
 	case "raw":
-		return &rawWriter{w: bw}, nil
+		return rawEncoder{}, nil
 	case "template":
 		if tmpl == "" {
 			return nil, fmt.Errorf("--output template needs --template")
@@ -39,34 +37,23 @@ func newRecordWriter(w io.Writer, format, tmpl string) (recordWriter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--template: %w", err)
 		}
-		return &templateWriter{w: bw, t: t}, nil
+		return &templateEncoder{t: t}, nil
 	}
 	return nil, fmt.Errorf("unknown --output %q: want jsonl, raw or template", format)
 }
 
-// jsonlWriter writes one JSON object a log (Record.AppendJSON).
-type jsonlWriter struct {
-	w   *bufio.Writer
-	buf []byte
+// jsonlEncoder writes one JSON object a log (Record.AppendJSON).
+type jsonlEncoder struct{}
+
+func (jsonlEncoder) AppendRecord(b []byte, r *consumer.Record) ([]byte, error) {
+	return append(r.AppendJSON(b), '\n'), nil
 }
 
-func (j *jsonlWriter) Write(r *consumer.Record) error {
-	j.buf = append(r.AppendJSON(j.buf[:0]), '\n')
-	_, err := j.w.Write(j.buf)
-	return err
-}
+// rawEncoder writes `time shard k=v ...`, quoting values that need it so
+// that a line always splits back into its fields.
+type rawEncoder struct{}
 
-func (j *jsonlWriter) Flush() error { return j.w.Flush() }
-
-// rawWriter writes `time shard k=v ...`, quoting values that need it so that a
-// line always splits back into its fields.
-type rawWriter struct {
-	w   *bufio.Writer
-	buf []byte
-}
-
-func (rw *rawWriter) Write(r *consumer.Record) error {
-	b := rw.buf[:0]
+func (rawEncoder) AppendRecord(b []byte, r *consumer.Record) ([]byte, error) {
 	b = r.Time.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, " shard="...)
 	b = strconv.AppendInt(b, int64(r.Shard), 10)
@@ -76,28 +63,30 @@ func (rw *rawWriter) Write(r *consumer.Record) error {
 		b = append(b, '=')
 		b = textsafe.AppendQuoted(b, v)
 	}
-	b = append(b, '\n')
-	rw.buf = b
-	_, err := rw.w.Write(b)
-	return err
+	return append(b, '\n'), nil
 }
 
-func (rw *rawWriter) Flush() error { return rw.w.Flush() }
-
-// templateWriter renders --template once a log. The template sees the Record
+// templateEncoder renders --template once a log. The template sees the Record
 // (.Shard, .Time, .Receive), .Topic, .Source, .Tags, .Fields (lists of .Key
 // and .Value) and .F, a map of the fields and tags by key. Every string it
 // sees from the log is sanitized by textsafe's policy first: a template
 // writes log values where the user put them, and those values are untrusted.
-// The map, the lists and the output buffer are reused from log to log: the
-// template runs synchronously and keeps none of them.
-type templateWriter struct {
-	w      *bufio.Writer
+// The map and the lists are reused from log to log: the template runs
+// synchronously and keeps none of them.
+type templateEncoder struct {
 	t      *template.Template
 	f      map[string]string
 	fields []consumer.Field
 	tags   []consumer.Field
-	buf    bytes.Buffer
+	out    sliceWriter
+}
+
+// sliceWriter lets the template execute straight into the caller's buffer.
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
 type templateData struct {
@@ -112,7 +101,7 @@ type templateData struct {
 	F             map[string]string
 }
 
-func (tw *templateWriter) Write(r *consumer.Record) error {
+func (tw *templateEncoder) AppendRecord(b []byte, r *consumer.Record) ([]byte, error) {
 	if tw.f == nil {
 		tw.f = make(map[string]string, r.NumFields()+len(r.Tags()))
 	}
@@ -129,17 +118,24 @@ func (tw *templateWriter) Write(r *consumer.Record) error {
 		tw.fields[i] = f
 		tw.f[f.Key] = f.Value
 	}
-	tw.buf.Reset()
+	start := len(b)
+	tw.out.b = b
 	data := templateData{Record: r, Topic: textsafe.Sanitize(r.Topic()), Source: textsafe.Sanitize(r.Source()),
 		Receive: templateTime{r.Receive()}, Tags: tw.tags, Fields: tw.fields, F: tw.f}
-	if err := tw.t.Execute(&tw.buf, data); err != nil {
-		return usageError(fmt.Errorf("--template: %w", err))
+	if err := tw.t.Execute(&tw.out, data); err != nil {
+		return b[:start], usageError(fmt.Errorf("--template: %w", err))
 	}
-	if b := tw.buf.Bytes(); len(b) == 0 || b[len(b)-1] != '\n' {
-		tw.buf.WriteByte('\n')
+	b, tw.out.b = tw.out.b, nil
+	if len(b) == start || b[len(b)-1] != '\n' {
+		b = append(b, '\n')
 	}
-	_, err := tw.w.Write(tw.buf.Bytes())
-	return err
+	return b, nil
 }
 
-func (tw *templateWriter) Flush() error { return tw.w.Flush() }
+// flushOrEPIPE treats a reader that went away as a normal end.
+func flushOrEPIPE(err error) error {
+	if errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	return err
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 type tailOptions struct {
@@ -67,6 +68,7 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 	defer release()
 	plain := outputChoice{format: o.output, template: o.template, max: o.max, until: o.until}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
+	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {
 		return usageError(err)
@@ -74,11 +76,7 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 	if !plain {
 		return runTUI(cmd.Context(), sess, set, s.getenv)
 	}
-	format := o.output
-	if format == "" {
-		format = "jsonl"
-	}
-	w, err := newRecordWriter(s.Out, format, o.template)
+	enc, err := newEncoder(orDefault(o.output, "jsonl"), o.template)
 	if err != nil {
 		return usageError(err)
 	}
@@ -93,7 +91,16 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 			until = time.Now().Add(-u.Ago)
 		}
 	}
-	return runPlain(cmd.Context(), sess, w, s.Err, plainLimits{max: o.max, until: until})
+	return runPlain(cmd.Context(), sess, newPlainOut(s.Out, enc, plainLimits{max: o.max, until: until}), s.Err, interrupts())
+}
+
+// interrupts delivers SIGINT and SIGTERM for as long as the process runs.
+// The first one also cancels the command's context (package main does
+// that); runPlain reads them to tell a second one, which abandons the stop.
+func interrupts() <-chan os.Signal {
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	return ch
 }
 
 // session is what the plain tail needs of a consumer.Session.
@@ -110,12 +117,123 @@ type plainLimits struct {
 	until time.Time
 }
 
-// runPlain writes delivered logs until ctx ends, --max or --until is reached,
-// or the reader goes away (SIGPIPE), then stops the session so that the
-// checkpoints of what was delivered are flushed.
-func runPlain(ctx context.Context, sess session, w recordWriter, errw io.Writer, lim plainLimits) (err error) {
-	// With SIGPIPE caught, a write to a closed pipe returns EPIPE instead of
-	// killing the process, so `| head` still flushes checkpoints.
+// maxWrite is how much encoded output one write may gather from the
+// batches already waiting: large writes, few system calls, and a bounded
+// buffer.
+const maxWrite = 1 << 20
+
+// abandonGrace is how long a second interrupt still waits for Stop to say
+// what it left undone before the tail exits without knowing.
+const abandonGrace = 200 * time.Millisecond
+
+// plainOut writes batches of logs and acknowledges each batch once it has
+// been written whole to the file descriptor: a checkpoint never covers a
+// log that is not in the output, whatever kills the process afterwards.
+// Nothing is buffered between batches.
+type plainOut struct {
+	w       io.Writer
+	enc     recordEncoder
+	lim     plainLimits
+	buf     []byte
+	whole   []consumer.Batch // encoded whole into buf: acknowledged once written
+	written int64
+	full    bool // --max reached
+}
+
+func newPlainOut(w io.Writer, enc recordEncoder, lim plainLimits) *plainOut {
+	return &plainOut{w: w, enc: enc, lim: lim}
+}
+
+// add encodes what the limits let through of a batch. A batch is
+// acknowledged only if it was encoded whole: one cut by --max, or with logs
+// past --until, keeps its shard's checkpoint before it, so that a later
+// run from the checkpoint writes those logs again rather than skipping
+// them.
+func (o *plainOut) add(b consumer.Batch) error {
+	whole := true
+	for i := range b.Records {
+		r := &b.Records[i]
+		if !o.lim.until.IsZero() && r.Time.After(o.lim.until) {
+			whole = false
+			continue
+		}
+		var err error
+		if o.buf, err = o.enc.AppendRecord(o.buf, r); err != nil {
+			return err
+		}
+		o.written++
+		if o.lim.max > 0 && o.written >= o.lim.max {
+			o.full = true
+			whole = whole && i == len(b.Records)-1
+			break
+		}
+	}
+	if whole {
+		o.whole = append(o.whole, b)
+	}
+	return nil
+}
+
+// flush writes what was encoded in one write and acknowledges the batches
+// it held whole.
+func (o *plainOut) flush() error {
+	if len(o.buf) > 0 {
+		if _, err := o.w.Write(o.buf); err != nil {
+			return err
+		}
+		o.buf = o.buf[:0]
+	}
+	for i := range o.whole {
+		// A refused acknowledgement (the run was closed meanwhile) only
+		// means the next run writes the batch again: at least once.
+		o.whole[i].Ack()
+	}
+	clear(o.whole)
+	o.whole = o.whole[:0]
+	return nil
+}
+
+// errReaderLeft ends a tail whose reader closed the pipe (EPIPE on stdout):
+// a normal end, like head's.
+var errReaderLeft = errors.New("reader left")
+
+// write takes a batch and whatever else is already waiting (up to
+// maxWrite), writes it all, and acknowledges it.
+func (o *plainOut) write(first consumer.Batch, more <-chan consumer.Batch) error {
+	if err := o.add(first); err != nil {
+		return err
+	}
+gather:
+	for !o.full && len(o.buf) < maxWrite {
+		select {
+		case b, ok := <-more:
+			if !ok {
+				break gather
+			}
+			if err := o.add(b); err != nil {
+				return err
+			}
+		default:
+			break gather
+		}
+	}
+	if err := o.flush(); err != nil {
+		if errors.Is(err, syscall.EPIPE) {
+			return errReaderLeft
+		}
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// runPlain writes delivered logs until ctx ends (the first SIGINT or
+// SIGTERM), --max or --until is reached, the reader goes away (EPIPE), or
+// the session fails; then it stops the session, which commits the
+// checkpoints of what was written. A second interrupt abandons the stop.
+func runPlain(ctx context.Context, sess session, out *plainOut, errw io.Writer, sigs <-chan os.Signal) error {
+	// SIGPIPE is caught only so that a write to a closed stdout returns
+	// EPIPE instead of killing the process; the signal itself says nothing
+	// (a write to a reset socket raises it too, and anyone can send it).
 	pipe := make(chan os.Signal, 1)
 	signal.Notify(pipe, syscall.SIGPIPE)
 	defer signal.Stop(pipe)
@@ -123,51 +241,87 @@ func runPlain(ctx context.Context, sess session, w recordWriter, errw io.Writer,
 	if err := sess.Start(ctx); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		if serr := sess.Stop(stopCtx); serr != nil && err == nil {
-			err = fmt.Errorf("stop (checkpoints may not be flushed): %w", serr)
-		}
-	}()
+	runErr := out.run(ctx, sess, errw, sigs)
+	if errors.Is(runErr, errReaderLeft) {
+		runErr = nil
+	}
+	stopErr := stopPlain(sess, sigs)
+	if stopErr != nil {
+		return errors.Join(runErr, stopErr)
+	}
+	return runErr
+}
 
-	var (
-		written int64
-		tick    = time.NewTicker(time.Second)
-	)
-	defer tick.Stop()
+// run is the writing loop of runPlain.
+func (o *plainOut) run(ctx context.Context, sess session, errw io.Writer, sigs <-chan os.Signal) error {
+	var tick <-chan time.Time
+	if !o.lim.until.IsZero() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		tick = t.C
+	}
+	events, batches := sess.Events(), sess.Batches()
 	for {
 		select {
 		case <-ctx.Done():
-			return flushOrEPIPE(w.Flush())
-		case <-pipe:
+			// The signal that cancelled ctx is in sigs too: it is this
+			// one, not a second.
+			select {
+			case <-sigs:
+			default:
+			}
 			return nil
-		case ev := <-sess.Events():
+		case <-sigs:
+			return nil
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
 			if ev.Kind != consumer.EventInfo && ev.Kind != consumer.EventRestarted {
-				fmt.Fprintf(errw, "slstail: %s\n", ev.Msg)
+				fmt.Fprintf(errw, "slstail: %s\n", textsafe.Sanitize(ev.Msg))
 			}
-		case <-tick.C:
-			if !lim.until.IsZero() && caughtUpPast(sess.Status(), lim.until, time.Now()) {
-				return flushOrEPIPE(w.Flush())
+			if ev.Kind == consumer.EventFailed {
+				return errors.New(textsafe.Sanitize(ev.Msg))
 			}
-			if err := w.Flush(); err != nil {
-				return flushOrEPIPE(err)
+		case <-tick:
+			if caughtUpPast(sess.Status(), o.lim.until, time.Now()) {
+				return nil
 			}
-		case b := <-sess.Batches():
-			for i := range b.Records {
-				r := &b.Records[i]
-				if !lim.until.IsZero() && r.Time.After(lim.until) {
-					continue
-				}
-				if err := w.Write(r); err != nil {
-					return flushOrEPIPE(err)
-				}
-				written++
-				if lim.max > 0 && written >= lim.max {
-					return flushOrEPIPE(w.Flush())
-				}
+		case b, ok := <-batches:
+			if !ok {
+				return errors.New("the session ended unexpectedly")
+			}
+			if err := o.write(b, batches); err != nil || o.full {
+				return err
 			}
 		}
+	}
+}
+
+// stopPlain stops the session. A second SIGINT or SIGTERM abandons the
+// wait: the tail then exits at once, saying what may be left undone.
+func stopPlain(sess session, sigs <-chan os.Signal) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- sess.Stop(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-sigs:
+	}
+	cancel()
+	st := sess.Status()
+	abandoned := fmt.Errorf("stop abandoned by a second interrupt: the checkpoints of what was written may not be committed, and consumer group %q may be left behind", st.Group)
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("stop abandoned by a second interrupt: %w", err)
+		}
+		return nil
+	case <-time.After(abandonGrace):
+		return abandoned
 	}
 }
 
@@ -193,12 +347,4 @@ func caughtUpPast(st consumer.Status, until, now time.Time) bool {
 		}
 	}
 	return held > 0
-}
-
-// flushOrEPIPE treats a reader that went away as a normal end.
-func flushOrEPIPE(err error) error {
-	if errors.Is(err, syscall.EPIPE) {
-		return nil
-	}
-	return err
 }

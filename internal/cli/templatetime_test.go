@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -19,18 +18,17 @@ func TestTemplateReceiveTime(t *testing.T) {
 		{time.Time{}, "[][][no receive time]\n"},
 		{receive, "[" + receive.String() + "][03:04:05][2026]\n"},
 	} {
-		var buf bytes.Buffer
-		w, err := newRecordWriter(&buf, "template", `[{{.Receive}}][{{.Receive.Format "15:04:05"}}][{{if .Receive.IsZero}}no receive time{{else}}{{.Receive.Year}}{{end}}]`)
+		enc, err := newEncoder("template", `[{{.Receive}}][{{.Receive.Format "15:04:05"}}][{{if .Receive.IsZero}}no receive time{{else}}{{.Receive.Year}}{{end}}]`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := consumer.NewRecord(0, time.Unix(1764000000, 0), &consumer.Group{Receive: tc.receive}, consumer.Field{Key: "a", Value: "b"})
-		if err := w.Write(&r); err != nil {
+		b, err := enc.AppendRecord(nil, &r)
+		if err != nil {
 			t.Fatal(err)
 		}
-		w.Flush()
-		if buf.String() != tc.want {
-			t.Errorf("receive %v: %q, want %q", tc.receive, buf.String(), tc.want)
+		if string(b) != tc.want {
+			t.Errorf("receive %v: %q, want %q", tc.receive, b, tc.want)
 		}
 	}
 }
