@@ -159,6 +159,12 @@ type ShardStatus struct {
 
 	Delivered int64 // logs the receiver acknowledged since Start
 
+	// ReadOnly says the shard was split or merged: it takes no more logs,
+	// and its children (or the merged shard) carry on from it. Done says
+	// such a shard has been read to its end: it has nothing more to give.
+	ReadOnly bool
+	Done     bool
+
 	// Position is the cursor after the last batch the receiver acknowledged
 	// (or where the current run started the shard): what "continue"
 	// resumes from, what the next checkpoint commits, and what the lag of
