@@ -122,6 +122,7 @@ const (
 	ShardError
 	ShardReleased // not held by this session (another consumer has it, or we let it go)
 	ShardStalled  // its pull has had no answer for StallAfter
+	ShardDone     // read-only (split or merged) and read to its end: nothing more will come
 )
 
 func (s ShardState) String() string {
@@ -140,6 +141,8 @@ func (s ShardState) String() string {
 		return "released"
 	case ShardStalled:
 		return "stalled"
+	case ShardDone:
+		return "done"
 	}
 	return "unknown"
 }
