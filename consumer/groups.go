@@ -60,7 +60,7 @@ func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]s
 	if kept > 0 && from.Kind != PosCheckpoint {
 		s.events.emit(EventInfo, fmt.Sprintf("group %q has checkpoints on %d shards: they resume from there; %s applies to the others", s.cfg.Group, kept, from), nil)
 	}
-	if kept == len(s.shards) {
+	if kept == len(s.shardIDs()) {
 		return nil, nil
 	}
 	if from.Kind == PosCheckpoint {

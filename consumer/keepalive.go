@@ -64,7 +64,7 @@ func (s *Session) keepAlive(ctx context.Context, k *keepAlive, r *run, cps map[i
 	positions := r.positions()
 	shard, cursor := -1, ""
 	var oldest int64
-	for _, id := range s.shards {
+	for _, id := range s.shardIDs() {
 		cp := cps[id]
 		if cp == nil || cp.CheckPoint == "" || positions[id] != cp.CheckPoint {
 			continue

@@ -45,6 +45,11 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time, h
 	if r == nil {
 		return nil
 	}
+	// A split or merge shows here first: new shards to measure and show,
+	// parents turned read-only.
+	if err := s.refreshShards(ctx); err != nil {
+		return err
+	}
 	cps, err := s.checkpoints(ctx, r.group)
 	if err != nil {
 		return err
@@ -56,7 +61,7 @@ func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time, h
 		held[sh.Shard] = sh.Held
 	}
 	var firstErr error
-	for _, id := range s.shards {
+	for _, id := range s.shardIDs() {
 		// Held shards are measured from what the receiver was handed,
 		// which runs ahead of the committed checkpoint (and, for a batch
 		// it chose not to acknowledge, ahead of its position); others
@@ -133,6 +138,7 @@ func (s *Session) measure(ctx context.Context, id int, cp *sls.ConsumerGroupChec
 		return l, err
 	}
 	l.endTime, l.known = endT, pos != ""
+	l.atEnd = pos != "" && pos == end
 	if pos != "" && pos != end {
 		posT, err := cursorTime(pos)
 		if err != nil {

@@ -122,6 +122,7 @@ const (
 	ShardError
 	ShardReleased // not held by this session (another consumer has it, or we let it go)
 	ShardStalled  // its pull has had no answer for StallAfter
+	ShardDone     // read-only (split or merged) and read to its end: nothing more will come
 )
 
 func (s ShardState) String() string {
@@ -140,6 +141,8 @@ func (s ShardState) String() string {
 		return "released"
 	case ShardStalled:
 		return "stalled"
+	case ShardDone:
+		return "done"
 	}
 	return "unknown"
 }
@@ -158,6 +161,12 @@ type ShardStatus struct {
 	BytesOutPerSec float64
 
 	Delivered int64 // logs the receiver acknowledged since Start
+
+	// ReadOnly says the shard was split or merged: it takes no more logs,
+	// and its children (or the merged shard) carry on from it. Done says
+	// such a shard has been read to its end: it has nothing more to give.
+	ReadOnly bool
+	Done     bool
 
 	// Position is the cursor after the last batch the receiver acknowledged
 	// (or where the current run started the shard): what "continue"
