@@ -15,25 +15,11 @@ import (
 // TestTmuxDemo drives the built binary's demo in a real terminal, as a user
 // would: lines stream tagged by shard, a query edit filters them, an invalid
 // query shows a positioned error while the stream goes on, the lag view
-// opens, and q quits cleanly. SLSTAIL_BIN names a prebuilt binary (CI passes
-// the goreleaser snapshot); otherwise the test builds one.
+// opens, and q quits cleanly.
 func TestTmuxDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary in tmux")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed")
-	}
-	bin := os.Getenv("SLSTAIL_BIN")
+	needTmux(t)
 	dir := t.TempDir()
-	if bin == "" {
-		bin = filepath.Join(dir, "slstail")
-		build := exec.Command("go", "build", "-o", bin, ".")
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build: %v\n%s", err, out)
-		}
-	}
-	tm := startTmux(t, dir, bin, "demo", "--theme", "mono", "--seed", "7", "--backfill", "5s", "--rate", "300")
+	tm := startTmux(t, dir, slstailBin(t, dir), 160, 40, "demo", "--theme", "mono", "--seed", "7", "--backfill", "5s", "--rate", "300")
 
 	// 1. Shard-tagged lines stream.
 	logLine := regexp.MustCompile(`^[ ▌]\d\d:\d\d:\d\d\.\d{3} s(\d+) `)
@@ -122,6 +108,101 @@ func TestTmuxDemo(t *testing.T) {
 	}
 }
 
+// TestTmuxSmallTerminal runs the demo at 80×24 with NO_COLOR set, as a
+// new user met it: the header keeps the connection state, the status line
+// keeps its reverse video (NO_COLOR removes colour, not attributes), a
+// burst of keys in one read moves as far as it says, and y copies into
+// tmux with set-clipboard on.
+func TestTmuxSmallTerminal(t *testing.T) {
+	needTmux(t)
+	dir := t.TempDir()
+	tm := startTmux(t, dir, slstailBin(t, dir), 80, 24, "demo", "--seed", "7", "--backfill", "5s", "--rate", "50")
+	tm.tmux("set-option", "-g", "set-clipboard", "on")
+
+	// 1. The header keeps the state at 80 columns, beside the demo's long
+	// group name.
+	logLine := regexp.MustCompile(`^[ ▌]\d\d:\d\d:\d\d\.\d{3} s\d+ `)
+	tm.waitFor("connected, with a screen of lines", func(s screen) bool {
+		n := 0
+		for _, l := range s.logLines() {
+			if logLine.MatchString(l) {
+				n++
+			}
+		}
+		return strings.Contains(s.header(), "● connected") && n >= 15
+	})
+
+	// 2. NO_COLOR: no colour, but the status line is still reverse video.
+	status := tm.tmux("capture-pane", "-p", "-e", "-t", "main")
+	rows := strings.Split(strings.TrimRight(status, "\n"), "\n")
+	last := rows[len(rows)-1]
+	if !regexp.MustCompile(`\x1b\[[0-9;]*\b7m`).MatchString(last) {
+		t.Errorf("under NO_COLOR the status line lost its reverse video: %q", last)
+	}
+	if regexp.MustCompile(`\x1b\[[0-9;]*\b(3[0-7]|38|4[0-7]|48|9[0-7])(;|m)`).MatchString(status) {
+		t.Errorf("under NO_COLOR the screen has colour:\n%q", status)
+	}
+
+	// 3. A burst of keys in one read: pause, then kkkkk moves five lines up.
+	tm.send(" ")
+	paused := tm.waitFor("paused", func(s screen) bool { return strings.Contains(s.lines[len(s.lines)-1], "PAUSED") })
+	before := paused.cursorRow()
+	tm.send("kkkkk")
+	after := tm.waitFor("the cursor to move", func(s screen) bool { return s.cursorRow() != before })
+	if got := before - after.cursorRow(); got != 5 {
+		t.Errorf("kkkkk sent at once moved the cursor %d lines, want 5:\n%s", got, after.text)
+	}
+
+	// 4. y in the detail view copies into tmux's paste buffer.
+	tm.keys("Enter")
+	tm.waitFor("the detail view", func(s screen) bool { return strings.Contains(s.text, "fields (") })
+	tm.send("y")
+	tm.waitFor("the copy notice", func(s screen) bool { return strings.Contains(s.text, "copied") })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, err := exec.Command("tmux", "-L", tm.socket, "show-buffer").CombinedOutput()
+		if err == nil && strings.Contains(string(out), `"__time__":`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("y did not reach tmux's paste buffer (set-clipboard on): %v %q", err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	tm.keys("Escape")
+	time.Sleep(300 * time.Millisecond) // an escape followed at once by a key reads as alt+key
+	tm.send("q")
+	if code := tm.waitExit(); code != 0 {
+		t.Fatalf("slstail demo exited %d; last screen:\n%s", code, tm.last.text)
+	}
+}
+
+func needTmux(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary in tmux")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+}
+
+// slstailBin is SLSTAIL_BIN (CI passes the goreleaser snapshot), or a
+// binary built into dir.
+func slstailBin(t *testing.T, dir string) string {
+	t.Helper()
+	if bin := os.Getenv("SLSTAIL_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(dir, "slstail")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // tmuxRun is one program in a detached tmux session on a private socket.
 type tmuxRun struct {
 	t        *testing.T
@@ -130,9 +211,9 @@ type tmuxRun struct {
 	last     screen
 }
 
-func startTmux(t *testing.T, dir, bin string, args ...string) *tmuxRun {
+func startTmux(t *testing.T, dir, bin string, width, height int, args ...string) *tmuxRun {
 	t.Helper()
-	tm := &tmuxRun{t: t, socket: "slstail-test-" + strconv.Itoa(os.Getpid()), exitFile: filepath.Join(dir, "exit")}
+	tm := &tmuxRun{t: t, socket: "slstail-test-" + strconv.Itoa(os.Getpid()) + "-" + t.Name(), exitFile: filepath.Join(dir, "exit")}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = "'" + a + "'"
@@ -140,7 +221,7 @@ func startTmux(t *testing.T, dir, bin string, args ...string) *tmuxRun {
 	script := fmt.Sprintf("XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s NO_COLOR=1 %s %s 2>%s; echo $? > %s",
 		filepath.Join(dir, "state"), filepath.Join(dir, "config"), bin, strings.Join(quoted, " "),
 		filepath.Join(dir, "stderr"), tm.exitFile)
-	tm.tmux("new-session", "-d", "-s", "main", "-x", "160", "-y", "40", "sh", "-c", script)
+	tm.tmux("new-session", "-d", "-s", "main", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh", "-c", script)
 	t.Cleanup(func() {
 		exec.Command("tmux", "-L", tm.socket, "kill-server").Run()
 	})
@@ -248,6 +329,16 @@ func (s screen) linesAfterMarker() ([]string, bool) {
 		}
 	}
 	return logs, false
+}
+
+// cursorRow is the screen row of the cursor line ("▌"), or -1.
+func (s screen) cursorRow() int {
+	for i, l := range s.lines {
+		if i > 0 && strings.HasPrefix(l, "▌") {
+			return i
+		}
+	}
+	return -1
 }
 
 var bufferedRe = regexp.MustCompile(`lines ([\d,]+)/`)

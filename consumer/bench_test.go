@@ -83,12 +83,8 @@ func BenchmarkRetained(b *testing.B) {
 		}
 		return toRecords(0, dec)
 	}
-	for _, compacted := range []bool{false, true} {
-		name := "delivered"
-		if compacted {
-			name = "compacted"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, how := range []string{"delivered", "compacted", "interned"} {
+		b.Run(how, func(b *testing.B) {
 			var heap uint64
 			var gc time.Duration
 			for i := 0; i < b.N; i++ {
@@ -97,10 +93,14 @@ func BenchmarkRetained(b *testing.B) {
 				var before, after runtime.MemStats
 				runtime.ReadMemStats(&before)
 				var kept [][]Record
+				var dicts dictHolder
 				for p := 0; p < 40; p++ {
 					recs := pull()
-					if compacted {
-						compact(recs)
+					switch how {
+					case "compacted":
+						compact(recs, nil)
+					case "interned":
+						compact(recs, dicts.get())
 					}
 					kept = append(kept, recs)
 				}
@@ -112,6 +112,7 @@ func BenchmarkRetained(b *testing.B) {
 				runtime.GC()
 				gc += time.Since(start)
 				runtime.KeepAlive(kept)
+				runtime.KeepAlive(&dicts)
 			}
 			b.ReportMetric(float64(heap)/float64(b.N)/(1<<20), "heap-MiB")
 			b.ReportMetric(float64(gc.Microseconds())/1000/float64(b.N), "gc-ms")

@@ -12,10 +12,18 @@ const chunkSize = 64 << 10
 // SDK's objects (two allocations a field) are garbage. Receivers that keep
 // records call it before keeping them; it changes no record's content. It
 // modifies the batch's Records in place: call it before sharing them.
-func (b *Batch) Compact() { compact(b.Records) }
+// Records delivered by a Session share its value dictionary (see
+// valueDict); others are compacted without one.
+func (b *Batch) Compact() { compact(b.Records, b.dict) }
 
-func compact(recs []Record) {
-	var bld chunkBuilder
+// compact compacts recs in place, interning repeating values in d (nil:
+// none).
+func compact(recs []Record, d *valueDict) {
+	bld := chunkBuilder{dict: d}
+	if d != nil {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+	}
 	var from, to *Group
 	for i := range recs {
 		r := &recs[i]
@@ -26,7 +34,8 @@ func compact(recs []Record) {
 			// A new Group, not a change to the old one: another receiver
 			// may hold records of it.
 			from = r.group
-			to = compactGroup(from, r)
+			to = compactGroup(from, r, d)
+			bld.newGroup(to)
 		}
 		bld.add(r, to)
 	}
@@ -34,11 +43,12 @@ func compact(recs []Record) {
 }
 
 // compactGroup copies g and records the keys of r, its group's first log.
-func compactGroup(g *Group, r *Record) *Group {
+func compactGroup(g *Group, r *Record, d *valueDict) *Group {
 	c := &Group{}
 	if g != nil {
 		*c = *g
 	}
+	c.dict = d
 	c.keys = make([]string, len(r.log.Contents))
 	for i, f := range r.log.Contents {
 		c.keys[i] = f.GetKey()
@@ -53,6 +63,19 @@ type chunkBuilder struct {
 	chunk  []byte
 	recs   []*Record // the records whose fields are in chunk
 	starts []int     // where each of those records' fields begin in chunk
+	dict   *valueDict
+	stats  []*keyStats // the dictionary's trial records of the group's keys
+}
+
+// newGroup looks up, once per log group, the trial records of its keys.
+func (b *chunkBuilder) newGroup(g *Group) {
+	if b.dict == nil {
+		return
+	}
+	b.stats = b.stats[:0]
+	for _, k := range g.keys {
+		b.stats = append(b.stats, b.dict.stats(k))
+	}
 }
 
 func (b *chunkBuilder) add(r *Record, g *Group) {
@@ -66,9 +89,21 @@ func (b *chunkBuilder) add(r *Record, g *Group) {
 	}
 	b.recs = append(b.recs, r)
 	b.starts = append(b.starts, len(b.chunk))
-	for _, c := range cs {
+	for i, c := range cs {
 		if !shared {
 			b.chunk = appendField(b.chunk, c.GetKey())
+		}
+		if b.dict != nil {
+			var s *keyStats
+			if shared {
+				s = b.stats[i]
+			} else {
+				s = b.dict.stats(c.GetKey())
+			}
+			if idx, ok := b.dict.ref(s, c.GetValue()); ok {
+				b.chunk = appendRef(b.chunk, idx)
+				continue
+			}
 		}
 		b.chunk = appendField(b.chunk, c.GetValue())
 	}

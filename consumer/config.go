@@ -14,8 +14,8 @@ type Config struct {
 	Endpoint    string // "cn-hangzhou.log.aliyuncs.com", "https://…", or "127.0.0.1:PORT" for slsd
 	Project     string
 	Logstore    string
-	Group       string // "" = ephemeral group "slstail-<user>-<host>-<rand>", deleted on Stop
-	Consumer    string // "" = "<user>@<host>-<pid>"
+	Group       string // "" = ephemeral group "slstail-<user>-<host>-<time>-<rand>", deleted on Stop
+	Consumer    string // "" = DefaultConsumer() "<user>@<host>" in a named group, "<user>@<host>-<pid>" in an ephemeral one
 	Credentials Credentials
 	Provider    sls.CredentialsProvider // optional, overrides Credentials (refreshing STS)
 	Query       string                  // SPL; "" or "*" = everything
@@ -67,6 +67,15 @@ type Config struct {
 	// receivers that keep records, such as the TUI. A receiver that writes
 	// records out and drops them is faster without.
 	Compact bool
+	// PruneOnStart makes Start also delete the logstore's dead slstail
+	// ephemeral groups (see PruneGroups), in the background: best effort,
+	// bounded in time, never delaying or failing the session. An
+	// EventNotice says how many were deleted.
+	PruneOnStart bool
+
+	// keepAliveAfter is how long an ephemeral group's checkpoints may stand
+	// still before the session refreshes one (keepalive.go); tests shorten it.
+	keepAliveAfter time.Duration
 }
 
 const (
@@ -91,8 +100,20 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Logstore == "" {
 		return cfg, errors.New("logstore is empty")
 	}
-	if cfg.Group != "" && !groupNameRe.MatchString(cfg.Group) {
-		return cfg, fmt.Errorf("consumer group %q: use 2-128 letters, digits, '-' and '_', starting and ending with a letter or digit", cfg.Group)
+	if cfg.Group != "" {
+		if err := CheckNamedGroup(cfg.Group); err != nil {
+			return cfg, err
+		}
+	}
+	switch {
+	case cfg.Consumer != "":
+		if err := CheckConsumerName(cfg.Consumer); err != nil {
+			return cfg, err
+		}
+	case cfg.Group == "":
+		cfg.Consumer = ephemeralConsumer()
+	default:
+		cfg.Consumer = DefaultConsumer()
 	}
 	if cfg.Provider == nil && (cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "") {
 		return cfg, ErrNoCredentials
@@ -120,6 +141,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.FetchInterval <= 0 {
 		cfg.FetchInterval = defaultFetch
+	}
+	if cfg.keepAliveAfter <= 0 {
+		cfg.keepAliveAfter = defaultKeepAliveAfter
 	}
 	if cfg.FetchGroups < 0 || cfg.FetchGroups > 1000 {
 		return cfg, fmt.Errorf("FetchGroups %d: must be between 1 and 1000", cfg.FetchGroups)

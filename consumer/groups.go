@@ -5,12 +5,8 @@ package consumer
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"strings"
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
@@ -64,7 +60,7 @@ func (s *Session) joinNamedGroup(ctx context.Context, from StartFrom) (map[int]s
 	if kept > 0 && from.Kind != PosCheckpoint {
 		s.events.emit(EventInfo, fmt.Sprintf("group %q has checkpoints on %d shards: they resume from there; %s applies to the others", s.cfg.Group, kept, from), nil)
 	}
-	if kept == len(s.shards) {
+	if kept == len(s.shardIDs()) {
 		return nil, nil
 	}
 	if from.Kind == PosCheckpoint {
@@ -100,23 +96,8 @@ func (s *Session) heartbeatSecs() int {
 
 func (s *Session) groupTimeout() int { return 3 * s.heartbeatSecs() }
 
-func (s *Session) ephemeralGroupName() string {
-	var b [4]byte
-	_, _ = io.ReadFull(s.rand, b[:])
-	name := fmt.Sprintf("slstail-%s-%s-%s", userName(), hostName(), hex.EncodeToString(b[:]))
-	name = strings.ToLower(nameClean.ReplaceAllString(name, "-"))
-	if len(name) > 64 {
-		name = name[:55] + "-" + hex.EncodeToString(b[:])
-	}
-	return name
-}
-
-var nameClean = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-// groupNameRe is permissive on purpose: SLS documents no exact rule for
-// consumer group names (CreateConsumerGroup says only "name"), so this only
-// catches what cannot be a name.
-var groupNameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,126}[A-Za-z0-9]$`)
+// ephemeralGroupName names the group of a new ephemeral run (naming.go).
+func (s *Session) ephemeralGroupName() string { return ephemeralGroupName(time.Now(), s.rand) }
 
 func heldOnly(cursors map[int]string, st Status) map[int]string {
 	out := make(map[int]string)

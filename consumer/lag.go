@@ -16,6 +16,8 @@ const maxLagInterval = 30 * time.Second
 // status shows checkpoint times and lag for every shard, held or not. It
 // backs off while SLS fails and stops when ctx ends.
 func (s *Session) pollLag(ctx context.Context) {
+	hk := s.startHousekeeping(ctx)
+	defer hk.wait()
 	times := make(map[string]time.Time) // shard/cursor -> receive time; cursors are immutable
 	interval := s.cfg.LagInterval
 	timer := time.NewTimer(0)
@@ -26,7 +28,7 @@ func (s *Session) pollLag(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		if err := s.pollLagOnce(ctx, times); err != nil {
+		if err := s.pollLagOnce(ctx, times, hk); err != nil {
 			interval = min(interval*2, maxLagInterval)
 		} else {
 			interval = s.cfg.LagInterval
@@ -38,22 +40,28 @@ func (s *Session) pollLag(ctx context.Context) {
 	}
 }
 
-func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time) error {
+func (s *Session) pollLagOnce(ctx context.Context, times map[string]time.Time, hk *housekeeping) error {
 	r := s.current()
 	if r == nil {
 		return nil
+	}
+	// A split or merge shows here first: new shards to measure and show,
+	// parents turned read-only.
+	if err := s.refreshShards(ctx); err != nil {
+		return err
 	}
 	cps, err := s.checkpoints(ctx, r.group)
 	if err != nil {
 		return err
 	}
+	hk.observe(ctx, r, cps)
 	positions := r.readPositions()
 	held := make(map[int]bool)
 	for _, sh := range s.track.snapshot().Shards {
 		held[sh.Shard] = sh.Held
 	}
 	var firstErr error
-	for _, id := range s.shards {
+	for _, id := range s.shardIDs() {
 		// Held shards are measured from what the receiver was handed,
 		// which runs ahead of the committed checkpoint (and, for a batch
 		// it chose not to acknowledge, ahead of its position); others
@@ -130,6 +138,7 @@ func (s *Session) measure(ctx context.Context, id int, cp *sls.ConsumerGroupChec
 		return l, err
 	}
 	l.endTime, l.known = endT, pos != ""
+	l.atEnd = pos != "" && pos == end
 	if pos != "" && pos != end {
 		posT, err := cursorTime(pos)
 		if err != nil {
@@ -149,7 +158,12 @@ func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
 	if cfg.Group == "" {
 		return nil, fmt.Errorf("describe: no consumer group given")
 	}
-	s, err := NewSession(cfg)
+	if err := CheckGroupName(cfg.Group); err != nil {
+		return nil, err
+	}
+	// Any group can be read, an ephemeral one too: the session only makes
+	// the calls.
+	s, err := newOpsSession(cfg)
 	if err != nil {
 		return nil, err
 	}

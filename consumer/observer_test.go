@@ -104,7 +104,7 @@ func (f *flaky) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestObserverReportsAndPassesThrough(t *testing.T) {
 	events := newEventSink(16, time.Minute)
 	tr := newTracker(events, time.Now, 5*time.Second)
-	tr.setShards([]int{0, 1, 2, 3})
+	tr.setShards([]int{0, 1, 2, 3}, nil)
 	tr.newRun("g", "q", 1)
 	f := &flaky{h: func(w http.ResponseWriter, r *http.Request) {
 		switch {

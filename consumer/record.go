@@ -21,19 +21,30 @@ func NewRecord(shard int, t time.Time, g *Group, fields ...Field) Record {
 	return Record{Shard: shard, Time: t, group: g, data: string(b), n: int32(len(fields))}
 }
 
-// appendField appends s with its length in front (a uvarint).
+// A compacted field is a uvarint tag, then for text its bytes: the tag is
+// the length shifted left by one, or for a value interned in the group's
+// valueDict its index shifted left by one with the low bit set.
+
+// appendField appends s as text.
 func appendField(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
+	b = binary.AppendUvarint(b, uint64(len(s))<<1)
 	return append(b, s...)
 }
 
-// nextField splits the first field off d. It decodes the uvarint itself
-// because binary.Uvarint takes a []byte, and converting the string would
-// copy it on every field read. The encoding is the Session's own, so a
-// malformed d is a bug: it panics (index out of range) rather than hiding it.
-func nextField(d string) (field, rest string) {
-	n, w := uint64(d[0]), 1
-	if n >= 0x80 {
+// appendRef appends a reference to entry idx of the dictionary.
+func appendRef(b []byte, idx uint32) []byte {
+	return binary.AppendUvarint(b, uint64(idx)<<1|1)
+}
+
+// nextField splits the first field off d; dict resolves references (keys
+// are never interned, and records compacted without a dictionary hold
+// none). It decodes the uvarint itself because binary.Uvarint takes a
+// []byte, and converting the string would copy it on every field read. The
+// encoding is the Session's own, so a malformed d is a bug: it panics (index
+// out of range) rather than hiding it.
+func nextField(d string, dict *valueDict) (field, rest string) {
+	tag, w := uint64(d[0]), 1
+	if tag >= 0x80 {
 		var x uint64
 		var s uint
 		for w = 0; ; w++ {
@@ -46,9 +57,13 @@ func nextField(d string) (field, rest string) {
 			x |= uint64(c&0x7f) << s
 			s += 7
 		}
-		n = x
+		tag = x
 	}
-	return d[w : w+int(n)], d[w+int(n):]
+	if tag&1 != 0 {
+		return dict.value(uint32(tag >> 1)), d[w:]
+	}
+	n := int(tag >> 1)
+	return d[w : w+n], d[w+n:]
 }
 
 // Group is the log group the record came in; nil for records built
@@ -105,14 +120,18 @@ func (r Record) Fields() iter.Seq2[string, string] {
 			return
 		}
 		d := r.data
+		var dict *valueDict
+		if r.group != nil {
+			dict = r.group.dict
+		}
 		var k, v string
 		for i := 0; i < int(r.n); i++ {
 			if r.shared {
 				k = r.group.keys[i]
 			} else {
-				k, d = nextField(d)
+				k, d = nextField(d, nil)
 			}
-			v, d = nextField(d)
+			v, d = nextField(d, dict)
 			if !yield(k, v) {
 				return
 			}

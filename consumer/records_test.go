@@ -90,7 +90,7 @@ func TestToRecordsKeepsEveryField(t *testing.T) {
 
 	views := toRecords(1, gl)
 	recs := slices.Clone(views)
-	compact(recs)
+	compact(recs, nil)
 	var want [][]Field
 	for _, g := range gl.LogGroups {
 		for _, l := range g.Logs {
@@ -120,7 +120,7 @@ func TestToRecordsKeepsEveryField(t *testing.T) {
 	}
 	// Compacting twice changes nothing.
 	again := slices.Clone(recs)
-	compact(again)
+	compact(again, nil)
 	if !slices.Equal(again, recs) {
 		t.Error("a second Compact changed records")
 	}
@@ -178,11 +178,24 @@ func BenchmarkCompact(b *testing.B) {
 	gl := decodedList(b, 1000, 25)
 	views := toRecords(0, gl)
 	recs := make([]Record, len(views))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		copy(recs, views)
-		compact(recs)
+	for _, interned := range []bool{false, true} {
+		name := "inline"
+		if interned {
+			name = "interned"
+		}
+		b.Run(name, func(b *testing.B) {
+			d := newValueDict()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				copy(recs, views)
+				if interned {
+					compact(recs, d)
+				} else {
+					compact(recs, nil)
+				}
+			}
+			b.ReportMetric(float64(b.N*25000)/b.Elapsed().Seconds(), "logs/s")
+		})
 	}
-	b.ReportMetric(float64(b.N*25000)/b.Elapsed().Seconds(), "logs/s")
 }

@@ -30,7 +30,8 @@ type run struct {
 
 	out     chan<- Batch
 	track   *tracker
-	compact bool // Config.Compact
+	compact bool        // Config.Compact
+	dicts   *dictHolder // the Session's value dictionaries
 	budget  *budget
 
 	// onGone is called (once, on its own goroutine) when the server says
@@ -103,8 +104,12 @@ func (r *run) Process(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckP
 		return "", errRunStopped
 	}
 	recs := toRecords(shard, gl)
+	var dict *valueDict
+	if len(recs) > 0 {
+		dict = r.dicts.get()
+	}
 	if r.compact {
-		compact(recs)
+		compact(recs, dict)
 	}
 	next := ct.GetNextCursor()
 	r.gate.RLock()
@@ -120,7 +125,7 @@ func (r *run) Process(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckP
 	}
 	seq := r.expect(shard, next)
 	select {
-	case r.out <- Batch{Shard: shard, Records: recs, Generation: r.gen, ack: &batchAck{run: r, seq: seq}}:
+	case r.out <- Batch{Shard: shard, Records: recs, Generation: r.gen, dict: dict, ack: &batchAck{run: r, seq: seq}}:
 	case <-r.ctx.Done():
 		return "", errRunStopped
 	}

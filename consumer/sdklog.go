@@ -28,3 +28,11 @@ func sdkLogger(path string) (log.Logger, io.Closer, error) {
 	l = log.With(l, "time", log.DefaultTimestampUTC)
 	return l, w, nil
 }
+
+// sdkLog writes one of the session's own housekeeping problems (nothing the
+// user needs to act on) to the SDK's log, if there is one.
+func (s *Session) sdkLog(msg string, err error) {
+	if s.logger != nil {
+		level.Warn(s.logger).Log("msg", "slstail: "+msg, "err", err)
+	}
+}

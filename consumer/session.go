@@ -39,7 +39,6 @@ type Session struct {
 	state     sessionState
 	cur       *run
 	gen       int
-	shards    []int
 	last      map[int]string // acknowledged positions of the last run, for continue after a failed start
 	logger    log.Logger
 	logCloser io.Closer
@@ -57,6 +56,11 @@ type Session struct {
 	namedInOrder bool
 
 	runMu sync.Mutex // guards cur for the background loops
+
+	dicts dictHolder // values interned when records are compacted
+
+	shardsMu sync.Mutex
+	shards   []int // the logstore's shards as last listed; splits and merges add to it
 }
 
 // sessionState is where a Session is in its life: Start moves it from new to
@@ -155,12 +159,9 @@ func (s *Session) Start(ctx context.Context) error {
 		s.events.emitErr(err)
 		return err
 	}
-	shards, err := s.listShards(ctx)
-	if err != nil {
+	if err := s.refreshShards(ctx); err != nil {
 		return fail(err)
 	}
-	s.shards = shards
-	s.track.setShards(shards)
 	if err := s.checkQuery(ctx, s.cfg.Query); err != nil {
 		return fail(err)
 	}
@@ -199,6 +200,11 @@ func (s *Session) Restart(ctx context.Context, query string, from StartFrom) err
 	if from.Kind == PosCheckpoint && s.ephemeral {
 		// The ephemeral group's checkpoints trail the acknowledged positions.
 		from.Kind = PosContinue
+	}
+	// Shards born of a split or merge since the last look are seeded too.
+	if err := s.refreshShards(ctx); err != nil {
+		s.events.emitErr(err)
+		return err
 	}
 	if err := s.checkQuery(ctx, query); err != nil {
 		s.events.emitErr(err)
@@ -388,7 +394,7 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		start = nil
 	}
 	r := newRun(s.gen, group, query, s.batches, s.track, s.budget, start)
-	r.compact = s.cfg.Compact
+	r.compact, r.dicts = s.cfg.Compact, &s.dicts
 	r.onGone = s.groupGone
 	if !s.ephemeral {
 		r.onRelease = s.released
@@ -403,14 +409,18 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 		s.track.setPosition(id, c)
 	}
 	lc := consumerLibrary.LogHubConfig{
-		Endpoint:                  sdkEndpoint(s.cfg.Endpoint),
-		CredentialsProvider:       s.provider,
-		Project:                   s.cfg.Project,
-		Logstore:                  s.cfg.Logstore,
-		Query:                     sdkQuery(query),
-		ConsumerGroupName:         group,
-		ConsumerName:              s.consumer,
-		CursorPosition:            consumerLibrary.END_CURSOR,
+		Endpoint:            sdkEndpoint(s.cfg.Endpoint),
+		CredentialsProvider: s.provider,
+		Project:             s.cfg.Project,
+		Logstore:            s.cfg.Logstore,
+		Query:               sdkQuery(query),
+		ConsumerGroupName:   group,
+		ConsumerName:        s.consumer,
+		// Every shard the session knows of is seeded (or, in a named
+		// group, resumes from its checkpoint): a shard without a
+		// checkpoint was born of a split or merge after that, so all of it
+		// is new to this run and it is read from its beginning.
+		CursorPosition:            consumerLibrary.BEGIN_CURSOR,
 		HeartbeatIntervalInSecond: s.heartbeatSecs(),
 		HeartbeatTimeoutInSecond:  s.groupTimeout(),
 		DataFetchIntervalInMs:     max(s.cfg.FetchInterval.Milliseconds(), 1),
@@ -425,13 +435,6 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 	if !s.ephemeral {
 		lc.HeartbeatTimeoutInSecond = s.namedTimeout
 		lc.InOrder = s.namedInOrder
-	}
-	switch from.Kind {
-	case PosBegin:
-		lc.CursorPosition = consumerLibrary.BEGIN_CURSOR
-	case PosTime, PosAgo:
-		lc.CursorPosition = consumerLibrary.SPECIAL_TIMER_CURSOR
-		lc.CursorStartTime = from.at(time.Now()).Unix()
 	}
 	if err := ctx.Err(); err != nil {
 		if s.ephemeral {
@@ -454,8 +457,8 @@ func (s *Session) startRun(ctx context.Context, query string, from StartFrom, cu
 // --max runs from the checkpoint make progress.
 func (s *Session) fetchGroups() int {
 	n := s.cfg.FetchGroups
-	if s.cfg.Limit > 0 && len(s.shards) > 0 {
-		per := 8 * int64(len(s.shards))
+	if shards := len(s.shardIDs()); s.cfg.Limit > 0 && shards > 0 {
+		per := 8 * int64(shards)
 		n = int(min(int64(n), max((s.cfg.Limit+per-1)/per, 1)))
 	}
 	return n

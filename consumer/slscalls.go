@@ -29,10 +29,11 @@ func (s *Session) checkQuery(ctx context.Context, query string) error {
 	if res := spl.Check(q); res.Err != nil {
 		return &Error{Kind: EventQuery, Op: "check query", Message: res.Err.Error()}
 	}
-	if len(s.shards) == 0 {
+	shards := s.shardIDs()
+	if len(shards) == 0 {
 		return nil
 	}
-	shard := s.shards[0]
+	shard := shards[0]
 	var cursor string
 	if err := s.call(ctx, func() (err error) {
 		cursor, err = s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, shard, "end")
@@ -66,8 +67,9 @@ func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string
 		arg = fmt.Sprint(from.at(time.Now()).Unix())
 	}
 	var mu sync.Mutex
-	out := make(map[int]string, len(s.shards))
-	errs := eachShard(s.shards, func(id int) error {
+	shards := s.shardIDs()
+	out := make(map[int]string, len(shards))
+	errs := eachShard(shards, func(id int) error {
 		return s.call(ctx, func() error {
 			c, err := s.ops.GetCursor(s.cfg.Project, s.cfg.Logstore, id, arg)
 			if err == nil {
@@ -78,7 +80,7 @@ func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string
 			return err
 		})
 	})
-	for _, id := range s.shards {
+	for _, id := range shards {
 		if err := errs[id]; err != nil {
 			return nil, s.classifyErr(fmt.Sprintf("GetCursor shard %d from %s", id, arg), err)
 		}
@@ -87,24 +89,63 @@ func (s *Session) cursorsAt(ctx context.Context, from StartFrom) (map[int]string
 }
 
 func (s *Session) listShards(ctx context.Context) ([]int, error) {
+	ids, _, err := s.shardList(ctx)
+	return ids, err
+}
+
+// shardList lists the logstore's shards and which of them are read-only
+// (split or merged: they take no more logs, and their children or the
+// merged shard carry on from them).
+func (s *Session) shardList(ctx context.Context) ([]int, map[int]bool, error) {
 	var shards []*sls.Shard
 	if err := s.call(ctx, func() (err error) {
 		shards, err = s.ops.ListShards(s.cfg.Project, s.cfg.Logstore)
 		return err
 	}); err != nil {
-		return nil, s.classifyErr("ListShards", err)
+		return nil, nil, s.classifyErr("ListShards", err)
 	}
 	ids := make([]int, 0, len(shards))
+	readOnly := make(map[int]bool)
 	for _, sh := range shards {
-		if sh.Status == "" || strings.EqualFold(sh.Status, "readwrite") || strings.EqualFold(sh.Status, "readonly") {
+		switch {
+		case sh.Status == "" || strings.EqualFold(sh.Status, "readwrite"):
 			ids = append(ids, sh.ShardID)
+		case strings.EqualFold(sh.Status, "readonly"):
+			ids = append(ids, sh.ShardID)
+			readOnly[sh.ShardID] = true
 		}
 	}
 	sort.Ints(ids)
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("logstore %q has no shards", s.cfg.Logstore)
+		return nil, nil, fmt.Errorf("logstore %q has no shards", s.cfg.Logstore)
 	}
-	return ids, nil
+	return ids, readOnly, nil
+}
+
+// refreshShards reads the shard list again, so that shards born of a split
+// or merge since the last look are seeded, polled and shown, and read-only
+// parents are known as such.
+func (s *Session) refreshShards(ctx context.Context) error {
+	ids, readOnly, err := s.shardList(ctx)
+	if err != nil {
+		return err
+	}
+	s.setShardList(ids, readOnly)
+	return nil
+}
+
+func (s *Session) setShardList(ids []int, readOnly map[int]bool) {
+	s.shardsMu.Lock()
+	s.shards = ids
+	s.shardsMu.Unlock()
+	s.track.setShards(ids, readOnly)
+}
+
+// shardIDs is the logstore's shard list as last read.
+func (s *Session) shardIDs() []int {
+	s.shardsMu.Lock()
+	defer s.shardsMu.Unlock()
+	return s.shards
 }
 
 // call runs one SDK call so that ctx can abandon it: the SDK takes no

@@ -100,11 +100,11 @@ func (t *tracker) shard(id int) *shardTrack {
 }
 
 // setShards makes sure every shard of the logstore is listed, held or not.
-func (t *tracker) setShards(ids []int) {
+func (t *tracker) setShards(ids []int, readOnly map[int]bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, id := range ids {
-		t.shard(id)
+		t.shard(id).s.ReadOnly = readOnly[id]
 	}
 }
 
@@ -283,6 +283,7 @@ type lag struct {
 	endTime        time.Time
 	lag            time.Duration
 	known          bool // endTime and lag are valid
+	atEnd          bool // read (held) or checkpointed to the shard's end
 }
 
 func (t *tracker) setLag(shard int, l lag) {
@@ -296,6 +297,7 @@ func (t *tracker) setLag(shard int, l lag) {
 	if l.known {
 		s.s.Lag = l.lag
 	}
+	s.s.Done = s.s.ReadOnly && l.atEnd
 }
 
 // snapshot copies the state out; rates are computed here, not on the hot
@@ -331,9 +333,17 @@ func (t *tracker) snapshot() Status {
 				ss.State = ShardStalled
 			}
 		}
+		if ss.Done {
+			// Whoever holds it, a finished parent has nothing more to
+			// give; SLS stops assigning it once its checkpoint is at the end.
+			ss.State = ShardDone
+		}
 		st.LogsInPerSec += ss.LogsInPerSec
 		st.LogsOutPerSec += ss.LogsOutPerSec
 		st.Shards = append(st.Shards, ss)
+	}
+	if st.Held > 0 {
+		st.Waiting = ShardWait{} // the poller clears it only at its next round
 	}
 	return st
 }

@@ -71,6 +71,8 @@ type Group struct {
 	// keys is, in a compacted group, the key sequence of its first log;
 	// most logs of a group repeat it, and theirs are then not stored again.
 	keys []string
+	// dict holds the values its compacted records refer to (nil: none).
+	dict *valueDict
 }
 
 // Batch is the logs of one pull of one shard, after the query. Batches of one
@@ -90,6 +92,8 @@ type Batch struct {
 	// with every Restart (and when a lost consumer group is recreated), so
 	// that a receiver can tell old batches from new.
 	Generation int
+	// dict is the Session's value dictionary, for Compact.
+	dict *valueDict
 
 	ack *batchAck // nil for batches built without a session
 }
@@ -118,6 +122,7 @@ const (
 	ShardError
 	ShardReleased // not held by this session (another consumer has it, or we let it go)
 	ShardStalled  // its pull has had no answer for StallAfter
+	ShardDone     // read-only (split or merged) and read to its end: nothing more will come
 )
 
 func (s ShardState) String() string {
@@ -136,6 +141,8 @@ func (s ShardState) String() string {
 		return "released"
 	case ShardStalled:
 		return "stalled"
+	case ShardDone:
+		return "done"
 	}
 	return "unknown"
 }
@@ -154,6 +161,12 @@ type ShardStatus struct {
 	BytesOutPerSec float64
 
 	Delivered int64 // logs the receiver acknowledged since Start
+
+	// ReadOnly says the shard was split or merged: it takes no more logs,
+	// and its children (or the merged shard) carry on from it. Done says
+	// such a shard has been read to its end: it has nothing more to give.
+	ReadOnly bool
+	Done     bool
 
 	// Position is the cursor after the last batch the receiver acknowledged
 	// (or where the current run started the shard): what "continue"
@@ -220,6 +233,13 @@ type Status struct {
 	LogsOutPerSec float64
 	Delivered     int64
 	Generation    int
+
+	// HeartbeatTimeout is the group's: how long SLS keeps the shards of a
+	// consumer that stopped heartbeating. Known once the session runs.
+	HeartbeatTimeout time.Duration
+	// Waiting says why a session in a named group holds no shard, and till
+	// when (see ShardWait); its Since is zero while the session holds any.
+	Waiting ShardWait
 }
 
 // EventKind classifies an Event.
@@ -234,6 +254,7 @@ const (
 	EventThrottled
 	EventRestarted // a Restart took effect
 	EventStopped
+	EventNotice // worth a line even in plain output: waiting for shards, dead groups deleted
 	// EventFailed: the session cannot go on by itself (its consumer group
 	// is gone and could not be recreated). Status.Conn is ConnFailed; a
 	// plain tail exits 1.

@@ -1,5 +1,10 @@
 // Package keymap defines every key binding of slstail's terminal UI once,
 // with its help text, and lets the config file rebind them by action name.
+//
+// The bindings are grouped by the context they are live in, one struct a
+// context, each a help.KeyMap: the UI matches keys with key.Matches against
+// the context it is in, and builds every hint and help screen from the same
+// bindings, so a rebinding shows wherever the key is named.
 package keymap
 
 import (
@@ -10,18 +15,37 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 )
 
-// KeyMap holds the UI's bindings. Fields are grouped by where they apply;
-// the UI matches them with key.Matches and renders them with the help bubble.
+// KeyMap holds the UI's bindings, one field a context.
 type KeyMap struct {
-	// Anywhere outside a text field.
+	Global    Global    // anywhere outside a text field
+	View      View      // the log views (merged tail, pane grid, zoomed pane); lag and help scroll with its keys
+	Detail    Detail    // the detail view of one log
+	Editor    Editor    // the SPL editor and the one-line prompts (text fields)
+	StartFrom StartFrom // the editor's "start from" row
+}
+
+// Global keys apply in every context but a text field.
+type Global struct {
 	Quit       key.Binding
 	Help       key.Binding
 	ToggleView key.Binding // merged tail <-> per-shard panes
 	Lag        key.Binding
 	Edit       key.Binding
 	Back       key.Binding
+}
 
-	// Log views.
+// ShortHelp lists the global keys the status line names.
+func (g Global) ShortHelp() []key.Binding {
+	return []key.Binding{g.Help, g.Edit, g.ToggleView, g.Lag, g.Quit}
+}
+
+// FullHelp lists every global key.
+func (g Global) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{g.ToggleView, g.Lag, g.Edit, g.Back, g.Help, g.Quit}}
+}
+
+// View keys move through and act on the buffered lines.
+type View struct {
 	Pause     key.Binding
 	Up        key.Binding
 	Down      key.Binding
@@ -41,14 +65,87 @@ type KeyMap struct {
 	Clear     key.Binding
 	PaneLeft  key.Binding
 	PaneRight key.Binding
+}
 
-	// Detail view.
-	Copy key.Binding
+// ShortHelp lists the view keys the status line names.
+func (v View) ShortHelp() []key.Binding {
+	return []key.Binding{v.Pause, v.Search, v.Filter}
+}
 
-	// SPL editor.
+// FullHelp lists every view key: moving, looking, the buffer.
+func (v View) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{v.Up, v.Down, v.PageUp, v.PageDown, v.Top, v.Bottom, v.Pause, v.PaneLeft, v.PaneRight},
+		{v.Open, v.Search, v.NextMatch, v.PrevMatch, v.Filter},
+		{v.ViewMode, v.Columns, v.Wrap, v.Save, v.Clear},
+	}
+}
+
+// Detail keys scroll and act on the one log shown.
+type Detail struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Wrap     key.Binding
+	Copy     key.Binding
+	Close    key.Binding // the key that opened it closes it
+}
+
+// ShortHelp lists the detail keys the status line names.
+func (d Detail) ShortHelp() []key.Binding {
+	return []key.Binding{d.Copy, d.Wrap, d.Close}
+}
+
+// FullHelp lists every detail key.
+func (d Detail) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.Wrap, d.Copy, d.Close}}
+}
+
+// Editor keys are the few a text field does not take as text: the SPL
+// editor's, which the one-line prompts (search, filter, save, columns)
+// share.
+type Editor struct {
 	Apply       key.Binding
+	Cancel      key.Binding
 	HistoryPrev key.Binding
 	HistoryNext key.Binding
+	Complete    key.Binding // prompts: take the completion shown
+}
+
+// ShortHelp lists the editor keys its hint names.
+func (e Editor) ShortHelp() []key.Binding {
+	return []key.Binding{e.Apply, e.Cancel, e.HistoryPrev, e.HistoryNext}
+}
+
+// FullHelp lists every editor key.
+func (e Editor) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{e.Apply, e.Cancel, e.HistoryPrev, e.HistoryNext, e.Complete}}
+}
+
+// StartFrom keys answer "where does the new query start?" after the editor's
+// apply. Digits are typed into the minutes, so none of these may be a digit.
+type StartFrom struct {
+	Prev      key.Binding
+	Next      key.Binding
+	Continue  key.Binding
+	Now       key.Binding
+	Ago       key.Binding
+	Beginning key.Binding
+	Apply     key.Binding
+	Back      key.Binding
+}
+
+// ShortHelp lists the start-from keys its row names.
+func (s StartFrom) ShortHelp() []key.Binding {
+	return []key.Binding{s.Prev, s.Next, s.Apply, s.Back}
+}
+
+// FullHelp lists every start-from key.
+func (s StartFrom) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{s.Prev, s.Next, s.Continue, s.Now, s.Ago, s.Beginning, s.Apply, s.Back}}
 }
 
 // Default returns the built-in bindings.
@@ -57,119 +154,170 @@ func Default() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Quit:       b("q", "quit", "q", "ctrl+c"),
-		Help:       b("?", "help", "?"),
-		ToggleView: b("tab", "tail/panes", "tab"),
-		Lag:        b("L", "lag view", "L"),
-		Edit:       b("e", "edit query", "e"),
-		Back:       b("esc", "back", "esc"),
-
-		Pause:     b("space", "pause/follow", " ", "space"),
-		Up:        b("↑/k", "up", "up", "k"),
-		Down:      b("↓/j", "down", "down", "j"),
-		PageUp:    b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
-		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d"),
-		Top:       b("g", "oldest", "g", "home"),
-		Bottom:    b("G", "newest+follow", "G", "end"),
-		Open:      b("enter", "details/zoom", "enter"),
-		Search:    b("/", "search", "/"),
-		NextMatch: b("n", "older match", "n"),
-		PrevMatch: b("N", "newer match", "N"),
-		Filter:    b("f", "filter buffer", "f"),
-		ViewMode:  b("v", "line format", "v"),
-		Columns:   b("C", "pick columns", "C"),
-		Wrap:      b("w", "wrap", "w"),
-		Save:      b("s", "save buffer", "s"),
-		Clear:     b("c", "clear", "c"),
-		PaneLeft:  b("←/h", "prev pane", "left", "h"),
-		PaneRight: b("→/l", "next pane", "right", "l"),
-
-		Copy: b("y", "copy (OSC 52)", "y"),
-
-		Apply:       b("enter", "apply", "enter"),
-		HistoryPrev: b("↑", "older query", "up", "ctrl+p"),
-		HistoryNext: b("↓", "newer query", "down", "ctrl+n"),
+		Global: Global{
+			Quit:       b("q", "quit", "q", "ctrl+c"),
+			Help:       b("?", "help", "?"),
+			ToggleView: b("tab", "tail/panes", "tab"),
+			Lag:        b("L", "lag view", "L"),
+			Edit:       b("e", "edit query", "e"),
+			Back:       b("esc", "back", "esc"),
+		},
+		View: View{
+			Pause:     b("space", "pause/follow", " ", "space"),
+			Up:        b("↑/k", "up", "up", "k"),
+			Down:      b("↓/j", "down", "down", "j"),
+			PageUp:    b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d"),
+			Top:       b("g", "oldest", "g", "home"),
+			Bottom:    b("G", "newest+follow", "G", "end"),
+			Open:      b("enter", "details/zoom", "enter"),
+			Search:    b("/", "search", "/"),
+			NextMatch: b("n", "older match", "n"),
+			PrevMatch: b("N", "newer match", "N"),
+			Filter:    b("f", "filter buffer", "f"),
+			ViewMode:  b("v", "line format", "v"),
+			Columns:   b("C", "pick columns", "C"),
+			Wrap:      b("w", "wrap", "w"),
+			Save:      b("s", "save buffer", "s"),
+			Clear:     b("c", "clear", "c"),
+			PaneLeft:  b("←/h", "prev pane", "left", "h"),
+			PaneRight: b("→/l", "next pane", "right", "l"),
+		},
+		Detail: Detail{
+			Up:       b("↑/k", "scroll up", "up", "k"),
+			Down:     b("↓/j", "scroll down", "down", "j"),
+			PageUp:   b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown: b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d"),
+			Top:      b("g", "first field", "g", "home"),
+			Bottom:   b("G", "last field", "G", "end"),
+			Wrap:     b("w", "wrap/cut values", "w"),
+			Copy:     b("y", "copy (OSC 52)", "y"),
+			Close:    b("enter", "close", "enter"),
+		},
+		Editor: Editor{
+			Apply:       b("enter", "apply", "enter"),
+			Cancel:      b("esc", "cancel", "esc"),
+			HistoryPrev: b("↑", "older query", "up", "ctrl+p"),
+			HistoryNext: b("↓", "newer query", "down", "ctrl+n"),
+			Complete:    b("tab", "complete", "tab"),
+		},
+		StartFrom: StartFrom{
+			Prev:      b("←", "previous", "left", "shift+tab", "h"),
+			Next:      b("→", "next", "right", "tab", "l"),
+			Continue:  b("c", "continue", "c"),
+			Now:       b("n", "now", "n"),
+			Ago:       b("m", "minutes ago", "m"),
+			Beginning: b("b", "beginning", "b"),
+			Apply:     b("enter", "apply", "enter"),
+			Back:      b("esc", "back", "esc"),
+		},
 	}
 }
 
-// ShortHelp is the one-line help of the log views.
-func (km KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{km.Help, km.Edit, km.ToggleView, km.Pause, km.Search, km.Filter, km.Lag, km.Quit}
-}
+// context is where a binding is live. Bindings of one context must not
+// share a key; global keys are live in every context but the text ones.
+type context string
 
-// FullHelp is every binding, in columns: moving, looking, querying, the rest.
-func (km KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom, km.Pause, km.PaneLeft, km.PaneRight},
-		{km.ToggleView, km.Open, km.Back, km.ViewMode, km.Columns, km.Wrap, km.Lag, km.Copy},
-		{km.Edit, km.Apply, km.HistoryPrev, km.HistoryNext, km.Search, km.NextMatch, km.PrevMatch, km.Filter},
-		{km.Save, km.Clear, km.Help, km.Quit},
-	}
-}
+const (
+	ctxGlobal    context = "global"
+	ctxView      context = "view"
+	ctxDetail    context = "detail"
+	ctxEditor    context = "editor"     // a text field: only its own keys are live
+	ctxStartFrom context = "start-from" // part of the editor: the same
+)
 
-// action ties a config-file name to a binding and the context it lives in.
+func (c context) text() bool { return c == ctxEditor || c == ctxStartFrom }
+
+// action ties a config-file name to a binding of one context. One name can
+// bind several contexts (the view's "up" also scrolls the detail view), so
+// that one override rebinds the action wherever it is live.
 type action struct {
 	name    string
-	context string // bindings of one context must not share a key
+	context context
 	get     func(*KeyMap) *key.Binding
 }
 
-// Contexts: "global" keys apply in every non-text context, so they are
-// checked against the log-view, detail and editor keys too.
 var actions = []action{
-	{"quit", "global", func(k *KeyMap) *key.Binding { return &k.Quit }},
-	{"help", "global", func(k *KeyMap) *key.Binding { return &k.Help }},
-	{"toggle-view", "global", func(k *KeyMap) *key.Binding { return &k.ToggleView }},
-	{"lag", "global", func(k *KeyMap) *key.Binding { return &k.Lag }},
-	{"edit", "global", func(k *KeyMap) *key.Binding { return &k.Edit }},
-	{"back", "global", func(k *KeyMap) *key.Binding { return &k.Back }},
-	{"pause", "view", func(k *KeyMap) *key.Binding { return &k.Pause }},
-	{"up", "view", func(k *KeyMap) *key.Binding { return &k.Up }},
-	{"down", "view", func(k *KeyMap) *key.Binding { return &k.Down }},
-	{"page-up", "view", func(k *KeyMap) *key.Binding { return &k.PageUp }},
-	{"page-down", "view", func(k *KeyMap) *key.Binding { return &k.PageDown }},
-	{"top", "view", func(k *KeyMap) *key.Binding { return &k.Top }},
-	{"bottom", "view", func(k *KeyMap) *key.Binding { return &k.Bottom }},
-	{"open", "view", func(k *KeyMap) *key.Binding { return &k.Open }},
-	{"search", "view", func(k *KeyMap) *key.Binding { return &k.Search }},
-	{"next-match", "view", func(k *KeyMap) *key.Binding { return &k.NextMatch }},
-	{"prev-match", "view", func(k *KeyMap) *key.Binding { return &k.PrevMatch }},
-	{"filter", "view", func(k *KeyMap) *key.Binding { return &k.Filter }},
-	{"view-mode", "view", func(k *KeyMap) *key.Binding { return &k.ViewMode }},
-	{"columns", "view", func(k *KeyMap) *key.Binding { return &k.Columns }},
-	{"wrap", "view", func(k *KeyMap) *key.Binding { return &k.Wrap }},
-	{"save", "view", func(k *KeyMap) *key.Binding { return &k.Save }},
-	{"clear", "view", func(k *KeyMap) *key.Binding { return &k.Clear }},
-	{"pane-left", "view", func(k *KeyMap) *key.Binding { return &k.PaneLeft }},
-	{"pane-right", "view", func(k *KeyMap) *key.Binding { return &k.PaneRight }},
-	{"copy", "detail", func(k *KeyMap) *key.Binding { return &k.Copy }},
-	{"apply", "editor", func(k *KeyMap) *key.Binding { return &k.Apply }},
-	{"history-prev", "editor", func(k *KeyMap) *key.Binding { return &k.HistoryPrev }},
-	{"history-next", "editor", func(k *KeyMap) *key.Binding { return &k.HistoryNext }},
+	{"quit", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Quit }},
+	{"help", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Help }},
+	{"toggle-view", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.ToggleView }},
+	{"lag", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Lag }},
+	{"edit", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Edit }},
+	{"back", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Back }},
+	{"back", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Cancel }},
+	{"back", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Back }},
+
+	{"pause", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Pause }},
+	{"up", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Up }},
+	{"up", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Up }},
+	{"down", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Down }},
+	{"down", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Down }},
+	{"page-up", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PageUp }},
+	{"page-up", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.PageUp }},
+	{"page-down", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PageDown }},
+	{"page-down", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.PageDown }},
+	{"top", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Top }},
+	{"top", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Top }},
+	{"bottom", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Bottom }},
+	{"bottom", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Bottom }},
+	{"open", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Open }},
+	{"open", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Close }},
+	{"search", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Search }},
+	{"next-match", ctxView, func(k *KeyMap) *key.Binding { return &k.View.NextMatch }},
+	{"prev-match", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PrevMatch }},
+	{"filter", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Filter }},
+	{"view-mode", ctxView, func(k *KeyMap) *key.Binding { return &k.View.ViewMode }},
+	{"columns", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Columns }},
+	{"wrap", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Wrap }},
+	{"wrap", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Wrap }},
+	{"save", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Save }},
+	{"clear", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Clear }},
+	{"pane-left", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PaneLeft }},
+	{"pane-right", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PaneRight }},
+
+	{"copy", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Copy }},
+
+	{"apply", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Apply }},
+	{"apply", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Apply }},
+	{"history-prev", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.HistoryPrev }},
+	{"history-next", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.HistoryNext }},
+	{"complete", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Complete }},
+
+	{"start-prev", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Prev }},
+	{"start-next", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Next }},
+	{"start-continue", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Continue }},
+	{"start-now", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Now }},
+	{"start-ago", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Ago }},
+	{"start-beginning", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Beginning }},
 }
 
 // Actions lists the action names Override accepts, sorted.
 func Actions() []string {
-	names := make([]string, len(actions))
-	for i, a := range actions {
-		names[i] = a.name
+	seen := map[string]bool{}
+	var names []string
+	for _, a := range actions {
+		if !seen[a.name] {
+			seen[a.name] = true
+			names = append(names, a.name)
+		}
 	}
 	sort.Strings(names)
 	return names
 }
 
 // Override returns km with the bindings named in overrides (action name →
-// keys, as in the config file's [keys] table) replaced. The help text keeps
-// its description and shows the new keys. An empty key list disables the
-// action. Unknown action names, empty key names and keys that would make two
-// actions of one context collide are errors; km is never partially changed.
+// keys, as in the config file's [keys] table) replaced in every context the
+// action has. The help text keeps its description and shows the new keys.
+// An empty key list disables the action. Unknown action names, empty key
+// names and keys that would make two actions live at once collide are
+// errors; km is never partially changed.
 //
 // Errors are *Error, naming the overridden action at fault, so that a caller
 // can point at the line of the config file that set it.
 func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
-	byName := make(map[string]action, len(actions))
+	byName := map[string][]action{}
 	for _, a := range actions {
-		byName[a.name] = a
+		byName[a.name] = append(byName[a.name], a)
 	}
 	names := make([]string, 0, len(overrides))
 	for n := range overrides {
@@ -178,16 +326,11 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 	sort.Strings(names)
 	out := km
 	for _, name := range names {
-		a, ok := byName[name]
+		as, ok := byName[name]
 		if !ok {
 			return km, &Error{Action: name, Msg: fmt.Sprintf("unknown action %q (known: %s)", name, strings.Join(Actions(), ", "))}
 		}
 		keys := overrides[name]
-		b := a.get(&out)
-		if len(keys) == 0 {
-			b.SetEnabled(false)
-			continue
-		}
 		typed := make([]string, len(keys))
 		for i, k := range keys {
 			if k == "" {
@@ -195,7 +338,14 @@ func Override(km KeyMap, overrides map[string][]string) (KeyMap, error) {
 			}
 			typed[i] = keyName(k)
 		}
-		*b = key.NewBinding(key.WithKeys(typed...), key.WithHelp(helpKeys(typed), b.Help().Desc))
+		for _, a := range as {
+			b := a.get(&out)
+			if len(keys) == 0 {
+				b.SetEnabled(false)
+				continue
+			}
+			*b = key.NewBinding(key.WithKeys(typed...), key.WithHelp(helpKeys(typed), b.Help().Desc))
+		}
 	}
 	if err := checkConflicts(&out, overrides); err != nil {
 		return km, err
@@ -240,11 +390,18 @@ func helpKeys(keys []string) string {
 }
 
 // checkConflicts reports a key bound to two enabled actions that can be live
-// at once: two of the same context, or a global one and any non-editor one.
-// The error names the action of the pair that overrides set.
+// at once: two of the same context, or a global one and one of a context
+// that is not a text field. It also refuses a digit in the start-from row,
+// where digits are the minutes typed. The error names the action of the pair
+// that overrides set.
 func checkConflicts(km *KeyMap, overrides map[string][]string) error {
-	type owner struct{ name, context string }
-	seen := map[string]owner{}
+	seen := map[context]map[string]string{} // context → key → action
+	blame := func(a, b string) string {
+		if _, ok := overrides[a]; ok {
+			return a
+		}
+		return b
+	}
 	for _, a := range actions {
 		b := a.get(km)
 		if !b.Enabled() {
@@ -254,29 +411,28 @@ func checkConflicts(km *KeyMap, overrides map[string][]string) error {
 			if k == "space" {
 				k = " "
 			}
-			prev, ok := seen[k]
-			if ok && clash(prev.context, a.context) && prev.name != a.name {
-				at := a.name
-				if _, ok := overrides[at]; !ok {
-					at = prev.name
+			if a.context == ctxStartFrom && len(k) == 1 && k[0] >= '0' && k[0] <= '9' {
+				return &Error{Action: a.name, Msg: fmt.Sprintf("%q cannot be bound to %q: digits type the minutes of the start position", k, a.name)}
+			}
+			var against []context
+			switch {
+			case a.context == ctxGlobal:
+				against = []context{ctxGlobal, ctxView, ctxDetail}
+			case a.context.text():
+				against = []context{a.context}
+			default:
+				against = []context{a.context, ctxGlobal}
+			}
+			for _, c := range against {
+				if prev, ok := seen[c][k]; ok && prev != a.name {
+					return &Error{Action: blame(a.name, prev), Msg: fmt.Sprintf("%q is bound to both %q and %q", helpKeys([]string{k}), prev, a.name)}
 				}
-				return &Error{Action: at, Msg: fmt.Sprintf("%q is bound to both %q and %q", helpKeys([]string{k}), prev.name, a.name)}
 			}
-			if !ok || a.context == "global" {
-				seen[k] = owner{a.name, a.context}
+			if seen[a.context] == nil {
+				seen[a.context] = map[string]string{}
 			}
+			seen[a.context][k] = a.name
 		}
 	}
 	return nil
-}
-
-func clash(a, b string) bool {
-	if a == b {
-		return true
-	}
-	// The editor is a text field: only its own keys and ctrl chords are live.
-	if a == "editor" || b == "editor" {
-		return false
-	}
-	return a == "global" || b == "global"
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -198,6 +199,34 @@ func (s *Server) verifyV4(r *http.Request, rest string) *apiError {
 	if payload == "" {
 		payload = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	}
+	for _, host := range signedHosts(r) {
+		if hmac.Equal([]byte(signatureV4(r, host, payload, dateTime, scope, k.Secret)), []byte(strings.ToLower(sig))) {
+			return nil
+		}
+	}
+	return newErr(http.StatusUnauthorized, "SignatureNotMatch", "Signature %s not matched.", sig)
+}
+
+// signedHosts returns the values the client may have signed as its Host
+// header. A direct request has one: the Host header as sent (r.Host). For
+// an absolute-form request (through HTTP_PROXY) Go's server keeps only the
+// request target and drops the Host line (RFC 9112 §3.2.2 lets the target
+// win), so slsd tries the target as it is — what the Go SDK signs and
+// sends — and without its port — what the Python SDK signs and sends as
+// Host while its proxy request line carries the port.
+func signedHosts(r *http.Request) []string {
+	if r.URL.Host == "" {
+		return []string{r.Host}
+	}
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
+		return []string{r.Host, h}
+	}
+	return []string{r.Host}
+}
+
+// signatureV4 computes SignerV4's signature of r with host as its Host
+// header.
+func signatureV4(r *http.Request, host, payload, dateTime string, scope []string, secret string) string {
 	var cr strings.Builder
 	cr.WriteString(r.Method + "\n" + r.URL.EscapedPath() + "\n")
 	q := r.URL.Query()
@@ -225,21 +254,18 @@ func (s *Server) verifyV4(r *http.Request, rest string) *apiError {
 	for _, n := range names {
 		v := r.Header.Get(n)
 		if n == "host" {
-			v = r.Host
+			v = host
 		}
 		cr.WriteString(n + ":" + v + "\n")
 	}
 	cr.WriteString("\n" + strings.Join(names, ";") + "\n" + payload)
 	sum := sha256.Sum256([]byte(cr.String()))
 	toSign := "SLS4-HMAC-SHA256\n" + dateTime + "\n" + strings.Join(scope[1:], "/") + "\n" + hex.EncodeToString(sum[:])
-	key := []byte("aliyun_v4" + k.Secret)
-	for _, m := range []string{day, region, "sls", "aliyun_v4_request", toSign} {
+	key := []byte("aliyun_v4" + secret)
+	for _, m := range []string{scope[1], scope[2], "sls", "aliyun_v4_request", toSign} {
 		h := hmac.New(sha256.New, key)
 		h.Write([]byte(m))
 		key = h.Sum(nil)
 	}
-	if !hmac.Equal([]byte(hex.EncodeToString(key)), []byte(strings.ToLower(sig))) {
-		return newErr(http.StatusUnauthorized, "SignatureNotMatch", "Signature %s not matched.", sig)
-	}
-	return nil
+	return hex.EncodeToString(key)
 }

@@ -19,14 +19,26 @@ import (
 // consumer is first put in transfer (no longer returned to its owner) and
 // only moves to the next consumer once the owner's heartbeat stops listing
 // it — after it saved its checkpoint.
+//
+// Split and merge add two states. A readonly shard whose checkpoint has
+// reached its (fixed) end cursor is over: consumed for good, assigned to no
+// one, and the remaining shards are spread again. In an ordered group a
+// shard waits, unassigned, until every shard it was split or merged from is
+// over (or deleted): SLS documents that order=true consumes a parent before
+// its children.
 type consumerGroup struct {
 	name      string
 	timeout   int // seconds
 	order     bool
 	consumers map[string]*consumerState
-	owner     []string // per shard; "" when free
-	next      []string // per shard; the consumer a shard in transfer goes to
-	cps       []checkpoint
+	shards    map[int]*groupShard // by shard ID; entries made on first use
+}
+
+// groupShard is the group's state of one shard.
+type groupShard struct {
+	owner string // "" when free
+	next  string // the consumer a shard in transfer goes to
+	cp    checkpoint
 }
 
 type consumerState struct {
@@ -37,6 +49,70 @@ type checkpoint struct {
 	cursor   string
 	updated  int64 // unix µs, as in SLS's example answers
 	consumer string
+}
+
+func (g *consumerGroup) shard(id int) *groupShard {
+	gs := g.shards[id]
+	if gs == nil {
+		gs = &groupShard{}
+		g.shards[id] = gs
+	}
+	return gs
+}
+
+// sync forgets the shards that no longer exist (retention deleted them).
+func (g *consumerGroup) sync(states []shardState) {
+	exists := make(map[int]bool, len(states))
+	for _, st := range states {
+		exists[st.id] = true
+	}
+	for id := range g.shards {
+		if !exists[id] {
+			delete(g.shards, id)
+		}
+	}
+}
+
+// over reports whether a readonly shard's checkpoint has reached its end.
+func (g *consumerGroup) over(st shardState) bool {
+	if !st.readonly {
+		return false
+	}
+	gs := g.shards[st.id]
+	if gs == nil {
+		return false
+	}
+	c, ok := decodeCursor(gs.cp.cursor)
+	return ok && c-st.base >= st.end
+}
+
+// assignable returns the IDs of the shards the group may hand out now:
+// not over, and in an ordered group not waiting for a parent.
+func (g *consumerGroup) assignable(states []shardState) []int {
+	done := make(map[int]bool, len(states))
+	present := make(map[int]bool, len(states))
+	for _, st := range states {
+		present[st.id] = true
+		done[st.id] = g.over(st)
+	}
+	var ids []int
+	for _, st := range states {
+		if done[st.id] {
+			continue
+		}
+		waiting := false
+		if g.order {
+			for _, p := range st.parents {
+				if present[p] && !done[p] {
+					waiting = true
+				}
+			}
+		}
+		if !waiting {
+			ids = append(ids, st.id)
+		}
+	}
+	return ids
 }
 
 var groupName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
@@ -71,15 +147,12 @@ func (s *Server) createGroup(c *call, ls *logstore) error {
 	if !groupName.MatchString(body.Name) || body.Timeout == nil || *body.Timeout <= 0 {
 		return newErr(http.StatusBadRequest, "JsonInfoInvalid", "consumerGroup or timeout is of error format")
 	}
-	n := len(ls.shards)
 	g := &consumerGroup{
 		name:      body.Name,
 		timeout:   *body.Timeout,
 		order:     body.Order != nil && *body.Order,
 		consumers: make(map[string]*consumerState),
-		owner:     make([]string, n),
-		next:      make([]string, n),
-		cps:       make([]checkpoint, n),
+		shards:    make(map[int]*groupShard),
 	}
 	ls.groupsMu.Lock()
 	defer ls.groupsMu.Unlock()
@@ -134,10 +207,11 @@ func (s *Server) heartbeat(c *call, ls *logstore, name string) error {
 	if err := readJSON(c, &held); err != nil {
 		return err
 	}
+	states := ls.shardStates()
 	ls.groupsMu.Lock()
+	defer ls.groupsMu.Unlock()
 	g := ls.groups[name]
 	if g == nil {
-		ls.groupsMu.Unlock()
 		return errGroupNotExist(name)
 	}
 	now := s.now()
@@ -145,31 +219,41 @@ func (s *Server) heartbeat(c *call, ls *logstore, name string) error {
 	cs := g.consumers[consumer]
 	if cs == nil {
 		if len(held) > 0 {
-			ls.groupsMu.Unlock()
 			return newErr(http.StatusBadRequest, "NotExistConsumerWithBody", "non-exist consumer with non-empty body of heartbeat message")
 		}
 		cs = &consumerState{}
 		g.consumers[consumer] = cs
 	}
 	cs.lastSeen = now
+	g.sync(states)
+	ids := g.assignable(states)
+	open := make(map[int]bool, len(ids))
+	for _, id := range ids {
+		open[id] = true
+	}
+	for id, gs := range g.shards {
+		if !open[id] {
+			// Over, or waiting for its parents: it belongs to no one.
+			gs.owner, gs.next = "", ""
+		}
+	}
 	holds := make(map[int]bool, len(held))
 	for _, id := range held {
 		holds[id] = true
 	}
-	for id := range g.owner {
-		if g.owner[id] == consumer && g.next[id] != "" && !holds[id] {
+	for _, id := range ids {
+		if gs := g.shard(id); gs.owner == consumer && gs.next != "" && !holds[id] {
 			// The owner let go (its checkpoint is saved): hand over.
-			g.owner[id], g.next[id] = g.next[id], ""
+			gs.owner, gs.next = gs.next, ""
 		}
 	}
-	g.rebalance()
+	g.rebalance(ids)
 	out := []int{}
-	for id := range g.owner {
-		if g.owner[id] == consumer && g.next[id] == "" {
+	for _, id := range ids {
+		if gs := g.shards[id]; gs.owner == consumer && gs.next == "" {
 			out = append(out, id)
 		}
 	}
-	ls.groupsMu.Unlock()
 	return writeJSON(c, out)
 }
 
@@ -182,21 +266,22 @@ func (g *consumerGroup) expire(now time.Time) {
 			continue
 		}
 		delete(g.consumers, name)
-		for id := range g.owner {
-			if g.owner[id] == name {
-				g.owner[id], g.next[id] = "", ""
+		for _, gs := range g.shards {
+			if gs.owner == name {
+				gs.owner, gs.next = "", ""
 			}
-			if g.next[id] == name {
-				g.next[id] = ""
+			if gs.next == name {
+				gs.next = ""
 			}
 		}
 	}
 }
 
-// rebalance gives free shards to the least loaded consumers and moves
-// shards (through transfer) until no two live consumers' loads differ by
-// more than one. A shard in transfer counts for the consumer it goes to.
-func (g *consumerGroup) rebalance() {
+// rebalance gives the free shards among ids (ascending) to the least loaded
+// consumers and moves shards (through transfer) until no two live
+// consumers' loads differ by more than one. A shard in transfer counts for
+// the consumer it goes to.
+func (g *consumerGroup) rebalance(ids []int) {
 	if len(g.consumers) == 0 {
 		return
 	}
@@ -206,14 +291,14 @@ func (g *consumerGroup) rebalance() {
 	}
 	sort.Strings(names)
 	load := make(map[string]int, len(names))
-	target := func(id int) string {
-		if g.next[id] != "" {
-			return g.next[id]
+	target := func(gs *groupShard) string {
+		if gs.next != "" {
+			return gs.next
 		}
-		return g.owner[id]
+		return gs.owner
 	}
-	for id := range g.owner {
-		if t := target(id); t != "" {
+	for _, id := range ids {
+		if t := target(g.shard(id)); t != "" {
 			load[t]++
 		}
 	}
@@ -235,10 +320,10 @@ func (g *consumerGroup) rebalance() {
 		}
 		return best
 	}
-	for id := range g.owner {
-		if g.owner[id] == "" {
+	for _, id := range ids {
+		if gs := g.shards[id]; gs.owner == "" {
 			n := least()
-			g.owner[id] = n
+			gs.owner = n
 			load[n]++
 		}
 	}
@@ -248,14 +333,15 @@ func (g *consumerGroup) rebalance() {
 			return
 		}
 		moved := false
-		for id := len(g.owner) - 1; id >= 0 && !moved; id-- {
-			if target(id) != hi {
+		for i := len(ids) - 1; i >= 0 && !moved; i-- {
+			gs := g.shards[ids[i]]
+			if target(gs) != hi {
 				continue
 			}
-			if g.owner[id] == lo {
-				g.next[id] = "" // cancel a transfer away from lo
+			if gs.owner == lo {
+				gs.next = "" // cancel a transfer away from lo
 			} else {
-				g.next[id] = lo
+				gs.next = lo
 			}
 			moved = true
 		}
@@ -298,24 +384,26 @@ func (s *Server) updateCheckpoint(c *call, ls *logstore, name string) error {
 		return newErr(http.StatusBadRequest, "JsonInfoInvalid", "shard or checkpoint is of error format")
 	}
 	id := *body.Shard
+	exists := ls.topo.Load().byID(id) != nil
 	ls.groupsMu.Lock()
 	defer ls.groupsMu.Unlock()
 	g := ls.groups[name]
 	if g == nil {
 		return errGroupNotExist(name)
 	}
-	if id < 0 || id >= len(g.cps) {
+	if !exists {
 		return errShardNotExist(strconv.Itoa(id))
 	}
+	gs := g.shard(id)
 	if !force {
 		if g.consumers[consumer] == nil {
 			return newErr(http.StatusBadRequest, "ConsumerNotExist", "consumer %s does not exist", consumer)
 		}
-		if g.owner[id] != consumer {
+		if gs.owner != consumer {
 			return newErr(http.StatusBadRequest, "ConsumerNotMatch", "consumer %s does not hold shard %d", consumer, id)
 		}
 	}
-	g.cps[id] = checkpoint{cursor: *body.Checkpoint, updated: s.now().UnixMicro(), consumer: consumer}
+	gs.cp = checkpoint{cursor: *body.Checkpoint, updated: s.now().UnixMicro(), consumer: consumer}
 	return writeEmpty(c)
 }
 
@@ -336,6 +424,7 @@ func (s *Server) getCheckpoints(c *call, ls *logstore, name string) error {
 		}
 		only = n
 	}
+	shards := ls.topo.Load().all
 	ls.groupsMu.Lock()
 	g := ls.groups[name]
 	if g == nil {
@@ -343,9 +432,13 @@ func (s *Server) getCheckpoints(c *call, ls *logstore, name string) error {
 		return errGroupNotExist(name)
 	}
 	out := []entry{}
-	for id, cp := range g.cps {
-		if only < 0 || only == id {
-			out = append(out, entry{id, cp.cursor, cp.updated, cp.consumer})
+	for _, sh := range shards {
+		if only < 0 || only == sh.id {
+			var cp checkpoint
+			if gs := g.shards[sh.id]; gs != nil {
+				cp = gs.cp
+			}
+			out = append(out, entry{sh.id, cp.cursor, cp.updated, cp.consumer})
 		}
 	}
 	ls.groupsMu.Unlock()

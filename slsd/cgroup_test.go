@@ -101,16 +101,20 @@ func TestHeartbeatAssignment(t *testing.T) {
 // TestRebalanceKeepsLoadsEven checks the spread for other shapes than 2×2.
 func TestRebalanceKeepsLoadsEven(t *testing.T) {
 	for _, tc := range []struct{ shards, consumers int }{{4, 3}, {7, 2}, {3, 5}, {16, 4}} {
-		g := &consumerGroup{consumers: map[string]*consumerState{}, owner: make([]string, tc.shards), next: make([]string, tc.shards)}
+		g := &consumerGroup{consumers: map[string]*consumerState{}, shards: map[int]*groupShard{}}
+		ids := make([]int, tc.shards)
+		for i := range ids {
+			ids[i] = i
+		}
 		for i := range tc.consumers {
 			g.consumers[string(rune('a'+i))] = &consumerState{}
-			g.rebalance()
+			g.rebalance(ids)
 		}
 		load := map[string]int{}
-		for id := range g.owner {
-			who := g.owner[id]
-			if g.next[id] != "" {
-				who = g.next[id]
+		for _, gs := range g.shards {
+			who := gs.owner
+			if gs.next != "" {
+				who = gs.next
 			}
 			load[who]++
 		}

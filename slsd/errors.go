@@ -5,10 +5,12 @@ import (
 	"net/http"
 )
 
-// apiError is an error answered to the client in SLS's JSON envelope. Codes,
-// statuses and messages follow the SLS API reference (see
-// ../shared/sls-protocol.md §10); where SLS's own text is unknown the message
-// is ours but the code is SLS's.
+// apiError is an error answered to the client in SLS's JSON envelope,
+// {"errorCode", "errorMessage", "requestId"}. Codes, statuses and messages
+// follow the SLS API reference (its "Error codes" page and each API's own
+// table) and what the SDKs check (the Go SDK's error_code.go, its e2e tests,
+// the consumer libraries); where SLS's own text is unknown the message is
+// ours but the code is SLS's.
 type apiError struct {
 	status int
 	code   string
@@ -44,10 +46,6 @@ func errParam(format string, args ...any) *apiError {
 
 func errInvalidCursor(cursor string) *apiError {
 	return newErr(http.StatusBadRequest, "InvalidCursor", "cursor %s is less than the begin cursor or greater than the end cursor", cursor)
-}
-
-func errInvalidMethod(uri string) *apiError {
-	return newErr(http.StatusMethodNotAllowed, "InvalidMethod", "Invalid request method : %s", uri)
 }
 
 func errJSON(format string, args ...any) *apiError {

@@ -58,7 +58,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	var err error
-	if aerr := s.authenticate(r); aerr != nil {
+	if aerr := s.proxyTargetError(r); aerr != nil {
+		err = aerr
+	} else if aerr := s.authenticate(r); aerr != nil {
 		err = aerr
 	} else {
 		err = s.route(c)
@@ -124,7 +126,7 @@ func (s *Server) route(c *call) error {
 			case http.MethodPost:
 				return s.createProject(c)
 			}
-			return errInvalidMethod(c.r.URL.Path)
+			return notImplemented(c.r)
 		}
 		switch m {
 		case http.MethodGet:
@@ -136,7 +138,7 @@ func (s *Server) route(c *call) error {
 		case http.MethodDelete:
 			return s.deleteProject(c)
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	if c.project == "" {
 		return newErr(http.StatusBadRequest, "InvalidHost", "Host header %s is invalid.", c.r.Host)
@@ -155,7 +157,7 @@ func (s *Server) route(c *call) error {
 		case http.MethodPost:
 			return s.createLogstore(c, proj)
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	if len(p) == 2 {
 		switch {
@@ -168,7 +170,7 @@ func (s *Server) route(c *call) error {
 		case m == http.MethodPost:
 			return s.putLogs(c, proj, p[1], "")
 		}
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	ls, aerr := proj.logstore(p[1])
 	if aerr != nil {
@@ -188,6 +190,8 @@ func (s *Server) route(c *call) error {
 			return newErr(http.StatusBadRequest, "MissingParameter", "Missing query key : key.")
 		}
 		return s.putLogs(c, proj, p[1], key)
+	case p[2] == "shards" && len(p) == 4 && m == http.MethodPost:
+		return s.splitOrMerge(c, ls, p[3])
 	case p[2] == "shards" && len(p) == 4 && m == http.MethodGet:
 		sh, aerr := ls.shard(p[3])
 		if aerr != nil {
@@ -205,6 +209,8 @@ func (s *Server) route(c *call) error {
 		default:
 			return errParam("Parameter type %s is not valid", t)
 		}
+	case p[2] == "index" && len(p) == 3:
+		return s.indexConfig(c, ls)
 	case p[2] == "consumergroups" && len(p) == 3:
 		switch m {
 		case http.MethodGet:
@@ -231,16 +237,15 @@ func (s *Server) route(c *call) error {
 			}
 		}
 	}
-	// Indexes, queries (GetLogs, GetHistograms) and the other APIs slsd does
-	// not have are answered as SLS answers a request it has no route for.
-	return errInvalidMethod(c.r.URL.Path)
+	// Queries (GetLogs, GetHistograms) and the other APIs slsd does not have.
+	return notImplemented(c.r)
 }
 
 // routeOther answers the read-only probes of machine groups and Logtail
 // configs that the SDK's e2e tests make; slsd has none of either.
 func (s *Server) routeOther(c *call, p []string) error {
 	if c.r.Method != http.MethodGet {
-		return errInvalidMethod(c.r.URL.Path)
+		return notImplemented(c.r)
 	}
 	switch {
 	case p[0] == "machinegroups" && len(p) == 1:
@@ -252,7 +257,7 @@ func (s *Server) routeOther(c *call, p []string) error {
 	case p[0] == "configs" && len(p) == 2:
 		return newErr(http.StatusNotFound, "ConfigNotExist", "config %s does not exist", p[1])
 	}
-	return errInvalidMethod(c.r.URL.Path)
+	return notImplemented(c.r)
 }
 
 // writeJSON answers 200 with v as JSON. SLS never compresses JSON answers
@@ -289,9 +294,7 @@ func readBody(c *call) ([]byte, error) {
 	var body []byte
 	var err error
 	if n := c.r.ContentLength; n >= 0 && n <= maxBody {
-		// Exact-size read: PutLogs bodies are kept, spare capacity would be too.
-		body = make([]byte, n)
-		if _, err = io.ReadFull(c.r.Body, body); err != nil {
+		if body, err = readExactly(c.r.Body, int(n)); err != nil {
 			return nil, newErr(http.StatusBadRequest, "PostBodyInvalid", "read body: %v", err)
 		}
 	} else if body, err = io.ReadAll(io.LimitReader(c.r.Body, maxBody+1)); err != nil {
@@ -313,6 +316,30 @@ func readBody(c *call) ([]byte, error) {
 		}
 	}
 	return body, nil
+}
+
+// readExactly reads n bytes. The buffer grows as they arrive rather than
+// taking the claimed Content-Length up front (a client may claim 10 MiB and
+// send two bytes), and ends exactly n long: PutLogs bodies are kept, spare
+// capacity would be too.
+func readExactly(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, min(n, 64<<10))
+	for read := 0; read < n; {
+		if read == len(buf) {
+			grown := make([]byte, min(n, 2*len(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := r.Read(buf[read:])
+		read += m
+		if err == io.EOF && read < n {
+			return nil, io.ErrUnexpectedEOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 func readJSON(c *call, v any) error {

@@ -167,8 +167,8 @@ func (s *Server) getLogstore(c *call, p *project, name string) error {
 	return writeJSON(c, m)
 }
 
-// updateLogstore changes what SLS lets one change; the shard count is
-// fixed here (slsd does not split or merge).
+// updateLogstore changes what SLS lets one change; shards change only by
+// SplitShard and MergeShards.
 func (s *Server) updateLogstore(c *call, p *project, name string) error {
 	ls, aerr := p.logstore(name)
 	if aerr != nil {
@@ -218,18 +218,7 @@ func (s *Server) deleteLogstore(c *call, p *project, name string) error {
 }
 
 func (s *Server) listShards(c *call, ls *logstore) error {
-	type shardJSON struct {
-		ID        int    `json:"shardID"`
-		Status    string `json:"status"`
-		BeginKey  string `json:"inclusiveBeginKey"`
-		EndKey    string `json:"exclusiveEndKey"`
-		CreatedAt int64  `json:"createTime"`
-	}
-	out := make([]shardJSON, len(ls.shards))
-	for i, sh := range ls.shards {
-		out[i] = shardJSON{sh.id, "readwrite", sh.begin, sh.end, sh.created}
-	}
-	return writeJSON(c, out)
+	return writeJSON(c, ls.shardInfos())
 }
 
 // getCursor answers from=begin|end|<unix seconds> over the shard's retained

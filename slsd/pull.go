@@ -65,11 +65,12 @@ func (s *Server) pullLogs(c *call, sh *shard) error {
 			return aerr
 		}
 	}
-	packets, ok := sh.read(from, to, count, maxPullBytes)
+	res, ok := sh.read(from, to, count, maxPullBytes)
 	if !ok {
 		// Trimmed by retention between the check and the read.
 		return errInvalidCursor(cursor)
 	}
+	packets := res.packets
 
 	bufp := s.getBuf()
 	defer s.bufs.Put(bufp)
@@ -119,8 +120,10 @@ func (s *Server) pullLogs(c *call, sh *shard) error {
 		h.Set("x-log-read-last-cursor", strconv.FormatInt(sh.base+from+int64(last), 10))
 		h.Set("x-log-cursor-time", strconv.FormatInt(packets[last].recv/1e9, 10))
 	}
+	// 1 when the pull stopped at end_cursor, or at the fixed end of a
+	// readonly shard: no further pull from there returns anything.
 	endReached := "0"
-	if to >= 0 && from+int64(len(packets)) >= to {
+	if next := from + int64(len(packets)); to >= 0 && next >= to || res.sealed && next >= res.end {
 		endReached = "1"
 	}
 	h.Set("x-log-end-of-cursor", endReached)

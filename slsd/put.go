@@ -6,8 +6,9 @@ import (
 )
 
 // putLogs stores one LogGroup (PutLogs / PostLogStoreLogs). With a hash key
-// the shard whose key range holds it gets the group, otherwise the shards
-// take turns. The group is stored as the bytes it arrived as.
+// the readwrite shard whose key range holds it gets the group, otherwise the
+// readwrite shards take turns. The group is stored as the bytes it arrived
+// as.
 func (s *Server) putLogs(c *call, p *project, name, hashKey string) error {
 	ls, aerr := p.logstore(name)
 	if aerr != nil {
@@ -32,10 +33,6 @@ func (s *Server) putLogs(c *call, p *project, name, hashKey string) error {
 	if err != nil {
 		return newErr(http.StatusBadRequest, "PostBodyInvalid", "The request body is not a valid LogGroup: %v", err)
 	}
-	sh := ls.nextShard()
-	if hashKey != "" {
-		sh = ls.routeKey(hashKey)
-	}
-	ls.append(sh, raw, logs)
+	ls.putGroup(hashKey, raw, logs)
 	return writeEmpty(c)
 }

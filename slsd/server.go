@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -50,6 +51,11 @@ type Config struct {
 	// Now is the clock for receive times, retention, heartbeats and the
 	// request-date check; nil means time.Now. Tests use it to age data.
 	Now func() time.Time
+	// SplitEvery, when positive, reshards Project/Logstore in the
+	// background for demos and consumer tests: every SplitEvery the widest
+	// readwrite shard is split in the middle, and the next time the two
+	// halves are merged back. Each change is logged at Info level.
+	SplitEvery time.Duration
 }
 
 // DefaultShards is the shard count of logstores created without one.
@@ -88,6 +94,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Retention.MaxBytes < 0 || cfg.Retention.MaxAge < 0 {
 		return nil, errors.New("slsd: retention bounds must not be negative")
+	}
+	if cfg.SplitEvery < 0 || cfg.SplitEvery > 0 && (cfg.Project == "" || cfg.Logstore == "") {
+		return nil, errors.New("slsd: SplitEvery needs a positive interval, a Project and a Logstore")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -205,7 +214,14 @@ func (s *Server) Start() error {
 		defer s.done.Done()
 		s.janitor()
 	}()
-	s.log.Info("slsd listening", "endpoint", ln.Addr().String())
+	if every := s.cfg.SplitEvery; every > 0 {
+		s.done.Add(1)
+		go func() {
+			defer s.done.Done()
+			s.reshardLoop(every)
+		}()
+	}
+	s.log.Debug("slsd listening", "addr", ln.Addr().String())
 	return nil
 }
 
@@ -224,14 +240,27 @@ func (s *Server) janitor() {
 }
 
 // Endpoint returns "host:port" of the listener, the value to give the SDK as
-// its endpoint; empty before Start.
+// its endpoint; empty before Start. A server listening on every interface
+// (0.0.0.0 or ::) gives 127.0.0.1 as its host.
 func (s *Server) Endpoint() string {
+	addr := s.listenAddr()
+	if addr == nil {
+		return ""
+	}
+	if addr.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(addr.Port))
+	}
+	return addr.String()
+}
+
+func (s *Server) listenAddr() *net.TCPAddr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln == nil {
-		return ""
+		return nil
 	}
-	return s.ln.Addr().String()
+	addr, _ := s.ln.Addr().(*net.TCPAddr)
+	return addr
 }
 
 // Shutdown stops accepting requests, waits for active ones until ctx ends,

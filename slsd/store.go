@@ -2,13 +2,10 @@ package slsd
 
 import (
 	"encoding/json"
-	"fmt"
-	"math/big"
 	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,11 +90,13 @@ func (st *store) projectList() []*project {
 	return ps
 }
 
-// expire applies the age bound to every logstore.
+// expire applies the age bound to every logstore, and deletes the readonly
+// shards it leaves empty.
 func (st *store) expire() {
 	for _, p := range st.projectList() {
 		for _, ls := range p.logstoreList() {
 			ls.trim()
+			ls.dropExpiredShards(ls.maxAge())
 		}
 	}
 }
@@ -126,13 +125,16 @@ type logstore struct {
 	project   string
 	retention Retention
 	now       func() time.Time
-	shards    []*shard // fixed at creation: slsd does not split or merge
+	topo      atomic.Pointer[topology] // the shards now; replaced whole by a split or merge
+	topoMu    sync.Mutex               // serializes topology changes; guards nextID
+	nextID    int                      // ID of the next shard created
 	bytes     atomic.Int64
 	rr        atomic.Uint64 // load-balanced writes
 	trimMu    sync.Mutex    // one trimmer at a time, so concurrent puts do not drop twice
 
-	mu   sync.RWMutex // guards meta
-	meta logstoreMeta
+	mu    sync.RWMutex // guards meta and index
+	meta  logstoreMeta
+	index map[string]any // the index configuration as set; nil when none
 
 	groupsMu sync.Mutex
 	groups   map[string]*consumerGroup
@@ -166,9 +168,10 @@ func (p *project) createLogstore(m logstoreMeta, now time.Time) *apiError {
 		retention: p.store.retention,
 		now:       p.store.now,
 		meta:      m,
-		shards:    newShards(m.ShardCount, now),
+		nextID:    m.ShardCount,
 		groups:    make(map[string]*consumerGroup),
 	}
+	ls.topo.Store(newTopology(newShards(m.ShardCount, now)))
 	p.stores[m.Name] = ls
 	p.modified = now
 	return nil
@@ -213,64 +216,58 @@ func (ls *logstore) name() string {
 
 func (ls *logstore) shard(id string) (*shard, *apiError) {
 	n, err := strconv.Atoi(id)
-	if err != nil || strconv.Itoa(n) != id || n < 0 || n >= len(ls.shards) {
+	if err != nil || strconv.Itoa(n) != id {
 		return nil, errShardNotExist(id)
 	}
-	return ls.shards[n], nil
+	sh := ls.topo.Load().byID(n)
+	if sh == nil {
+		return nil, errShardNotExist(id)
+	}
+	return sh, nil
 }
 
 // newShards splits the 128-bit MD5 key space evenly, as SLS does for a new
 // logstore; the last shard ends at ffff…f.
 func newShards(n int, now time.Time) []*shard {
-	space := new(big.Int).Lsh(big.NewInt(1), 128)
-	key := func(i int) string {
-		if i == n {
-			return "ffffffffffffffffffffffffffffffff"
-		}
-		k := new(big.Int).Mul(space, big.NewInt(int64(i)))
-		k.Div(k, big.NewInt(int64(n)))
-		return fmt.Sprintf("%032x", k)
-	}
+	keys := splitRange(minKey, maxKey, n)
 	shards := make([]*shard, n)
 	for i := range shards {
-		shards[i] = &shard{
-			id:      i,
-			begin:   key(i),
-			end:     key(i + 1),
-			created: now.Unix(),
-			// Real cursors are 19-digit numbers near a nanosecond
-			// timestamp; a base at creation time keeps a recreated
-			// logstore's cursors apart from the old one's.
-			base: now.UnixNano(),
-		}
+		shards[i] = newShard(i, keys[i], keys[i+1], now, nil)
 	}
 	return shards
 }
 
-// routeKey returns the shard whose [begin, end) range holds the hash key,
-// comparing lower-case hex strings as SLS's own shard tools do. A key
-// shorter than 32 digits is read as a prefix of the key space ("8" is
-// 80000000000000000000000000000000), which SLS does not document.
-func (ls *logstore) routeKey(key string) *shard {
-	key = strings.ToLower(key)
-	if len(key) < 32 {
-		key += strings.Repeat("0", 32-len(key))
+func newShard(id int, begin, end string, now time.Time, parents []int) *shard {
+	return &shard{
+		id:      id,
+		begin:   begin,
+		end:     end,
+		created: now.Unix(),
+		// Real cursors are 19-digit numbers near a nanosecond timestamp;
+		// a base at creation time keeps a recreated logstore's cursors
+		// apart from the old one's.
+		base:    now.UnixNano(),
+		parents: parents,
 	}
-	for _, sh := range ls.shards {
-		if key >= sh.begin && key < sh.end {
-			return sh
+}
+
+// putGroup stores one log group in the readwrite shard that the hash key
+// routes to (the shards take turns without a key), then enforces the
+// retention bounds. A shard that a split or merge has just made read-only
+// refuses the group; it then goes where the new topology routes it.
+func (ls *logstore) putGroup(hashKey string, data []byte, logs int) {
+	for {
+		t := ls.topo.Load()
+		var sh *shard
+		if hashKey != "" {
+			sh = t.route(hashKey)
+		} else {
+			sh = t.writable[int(ls.rr.Add(1)-1)%len(t.writable)]
+		}
+		if sh.append(data, logs, ls.now().UnixNano()) {
+			break
 		}
 	}
-	return ls.shards[len(ls.shards)-1]
-}
-
-func (ls *logstore) nextShard() *shard {
-	return ls.shards[int(ls.rr.Add(1)-1)%len(ls.shards)]
-}
-
-// append stores one log group and then enforces the retention bounds.
-func (ls *logstore) append(sh *shard, data []byte, logs int) {
-	sh.append(data, logs, ls.now().UnixNano())
 	ls.bytes.Add(int64(len(data)))
 	ls.trim()
 }
@@ -292,11 +289,15 @@ func (ls *logstore) maxAge() time.Duration {
 func (ls *logstore) trim() {
 	ls.trimMu.Lock()
 	defer ls.trimMu.Unlock()
-	if age := ls.maxAge(); age > 0 {
+	shards := ls.topo.Load().all
+	dropped := false
+	age := ls.maxAge()
+	if age > 0 {
 		cutoff := ls.now().Add(-age).UnixNano()
-		for _, sh := range ls.shards {
+		for _, sh := range shards {
 			if n := sh.dropBefore(cutoff); n > 0 {
 				ls.bytes.Add(-n)
+				dropped = true
 			}
 		}
 	}
@@ -304,15 +305,19 @@ func (ls *logstore) trim() {
 	for max > 0 && ls.bytes.Load() > max {
 		var oldest *shard
 		var oldestRecv int64
-		for _, sh := range ls.shards {
+		for _, sh := range shards {
 			if t, ok := sh.oldestRecv(); ok && (oldest == nil || t < oldestRecv) {
 				oldest, oldestRecv = sh, t
 			}
 		}
 		if oldest == nil {
-			return
+			break
 		}
 		ls.bytes.Add(-oldest.dropOldest())
+		dropped = true
+	}
+	if dropped {
+		ls.dropExpiredShards(age)
 	}
 }
 
@@ -329,21 +334,42 @@ type shard struct {
 	begin, end string // hash key range [begin, end)
 	created    int64  // unix seconds
 	base       int64  // cursor of packet index 0
+	parents    []int  // the shards it was split or merged from
 
 	mu       sync.RWMutex
 	packets  []packet // packets[i] has index first+i
 	first    int64
 	lastRecv int64
+	readonly bool  // split or merged: no more writes, its end is fixed
+	sealedAt int64 // when it became read-only, unix ns
 }
 
-func (sh *shard) append(data []byte, logs int, now int64) {
+// append stores a packet unless the shard is read-only.
+func (sh *shard) append(data []byte, logs int, now int64) bool {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	if sh.readonly {
+		return false
+	}
 	if now < sh.lastRecv {
 		now = sh.lastRecv
 	}
 	sh.lastRecv = now
 	sh.packets = append(sh.packets, packet{data: data, recv: now, logs: logs})
+	return true
+}
+
+// seal makes the shard read-only: its end cursor never moves again.
+func (sh *shard) seal(now int64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.readonly, sh.sealedAt = true, now
+}
+
+func (sh *shard) isReadonly() bool {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	return sh.readonly
 }
 
 // span returns the retained index range [first, end).
@@ -399,31 +425,38 @@ func (sh *shard) dropLocked(n int) int64 {
 	return bytes
 }
 
+// readResult is what one read of a shard found.
+type readResult struct {
+	packets []packet
+	end     int64 // the shard's end index at the time of the read
+	sealed  bool  // the shard is read-only: end is final
+}
+
 // read returns up to count packets from index from, stopping before index
 // to (if to >= 0) and once maxBytes raw bytes are collected (at least one
 // packet is returned when any is available). It reports false if from is
 // outside the retained range.
-func (sh *shard) read(from, to int64, count int, maxBytes int) ([]packet, bool) {
+func (sh *shard) read(from, to int64, count int, maxBytes int) (readResult, bool) {
 	sh.mu.RLock()
 	defer sh.mu.RUnlock()
-	end := sh.first + int64(len(sh.packets))
-	if from < sh.first || from > end {
-		return nil, false
+	res := readResult{end: sh.first + int64(len(sh.packets)), sealed: sh.readonly}
+	if from < sh.first || from > res.end {
+		return res, false
 	}
-	if to >= 0 && to < end {
-		end = to
+	stop := res.end
+	if to >= 0 && to < stop {
+		stop = to
 	}
-	var out []packet
 	size := 0
-	for i := from; i < end && len(out) < count; i++ {
+	for i := from; i < stop && len(res.packets) < count; i++ {
 		p := sh.packets[i-sh.first]
-		if len(out) > 0 && size+len(p.data) > maxBytes {
+		if len(res.packets) > 0 && size+len(p.data) > maxBytes {
 			break
 		}
 		size += len(p.data)
-		out = append(out, p)
+		res.packets = append(res.packets, p)
 	}
-	return out, true
+	return res, true
 }
 
 // indexAt returns the index of the first packet received at or after t

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -26,7 +27,8 @@ type Stats struct {
 const maxFailureReports = 100
 
 // FilterJSONLines runs prog over JSON lines read from r, one log per line,
-// and writes each result row to w as one JSON object with string values, in
+// and writes each result row to w as one JSON object with string values
+// (__time__ and __shard__ as numbers, as tail's JSON lines have them), in
 // field order. It is the engine of "slstail spl QUERY [FILE]".
 //
 // Input values should be strings, as in SLS. Other JSON values are read the
@@ -189,7 +191,9 @@ func parseLogLine(s string, fields []Field) (out []Field, canonical bool, err er
 			if err != nil {
 				return fields, false, err
 			}
-			canonical = canonical && vplain
+			// A numeric meta field given as a string is written back as
+			// a number (appendLogJSON), so the line is not canonical.
+			canonical = canonical && vplain && !numericMeta(key, val)
 		} else {
 			canonical = false
 			vs, ve, err := scanJSONValue(s, v, 0)
@@ -257,7 +261,11 @@ func readJSONString(s string, i int) (val string, end int, plain bool, err error
 	return "", len(s), false, fmt.Errorf("invalid JSON: unterminated string starting at column %d", i+1)
 }
 
-// appendLogJSON writes fields as one compact JSON object.
+// appendLogJSON writes fields as one compact JSON object: string values,
+// except __time__ and __shard__ holding integers, which are written as
+// numbers, as `slstail tail --output jsonl` writes them. One convention for
+// both outputs means a tail's output piped through `slstail spl` keeps its
+// shape, and jq sees the same types either way.
 func appendLogJSON(b []byte, fields []Field) []byte {
 	b = append(b, '{')
 	for i, f := range fields {
@@ -266,7 +274,31 @@ func appendLogJSON(b []byte, fields []Field) []byte {
 		}
 		b = appendJSONString(b, f.Key)
 		b = append(b, ':')
-		b = appendJSONString(b, f.Value)
+		if numericMeta(f.Key, f.Value) {
+			b = append(b, f.Value...)
+		} else {
+			b = appendJSONString(b, f.Value)
+		}
 	}
 	return append(b, '}')
+}
+
+// numericMeta reports whether a field is __time__ or __shard__ holding a
+// decimal integer (optionally negative, no leading zeros, at most 18 digits
+// so that it stays exact in every JSON reader's int64), which JSON lines
+// carry as a number.
+func numericMeta(key, val string) bool {
+	if key != "__time__" && key != "__shard__" {
+		return false
+	}
+	digits := strings.TrimPrefix(val, "-")
+	if digits == "" || len(digits) > 18 || (digits[0] == '0' && len(digits) > 1) {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return digits != "0" || val == "0"
 }

@@ -118,3 +118,25 @@ func TestFilterJSONLinesCapsFailureReports(t *testing.T) {
 		t.Errorf("%d error lines, want %d", n, maxFailureReports+1)
 	}
 }
+
+// __time__ and __shard__ are numbers in tail's JSON lines; spl writes them
+// the same way whether they came in as numbers or strings, so that a
+// tail's output piped through spl keeps its types.
+func TestFilterJSONLinesMetaNumbers(t *testing.T) {
+	in := strings.Join([]string{
+		`{"__time__":1714557600,"__shard__":3,"__topic__":"t","status":"502"}`,
+		`{"__time__":"1714557600","__shard__":"0","status":"503"}`,
+		`{"__time__":"soon","__shard__":"007","status":"504","n":"5"}`,
+		`{"__time__":"-1","__shard__":"12345678901234567890","status":"505"}`,
+	}, "\n")
+	out, errs, _ := filterString(t, "* | where cast(status as bigint) >= 500", in)
+	want := strings.Join([]string{
+		`{"__time__":1714557600,"__shard__":3,"__topic__":"t","status":"502"}`,
+		`{"__time__":1714557600,"__shard__":0,"status":"503"}`,
+		`{"__time__":"soon","__shard__":"007","status":"504","n":"5"}`,
+		`{"__time__":-1,"__shard__":"12345678901234567890","status":"505"}`,
+	}, "\n") + "\n"
+	if out != want || errs != "" {
+		t.Errorf("got\n%s\nwant\n%s\nerrors %q", out, want, errs)
+	}
+}

@@ -4,9 +4,12 @@
 //
 // Colours follow the terminal's background ("auto", the default) through
 // lipgloss.AdaptiveColor, or are fixed ("dark", "light", "high-contrast").
-// Lip Gloss drops colours by itself when NO_COLOR is set or the output is not
-// a colour terminal; "mono" additionally avoids colour in the design, so that
-// selection and emphasis stay visible through bold, underline and reverse.
+// Lip Gloss drops colours by itself when the output is not a colour
+// terminal. "mono" avoids colour in the design, so that selection and
+// emphasis stay visible through bold, underline and reverse video; Default
+// picks it when NO_COLOR is set. (Lip Gloss would drop those attributes too
+// under NO_COLOR: the UI renders through a renderer of its own then, see
+// WithRenderer.)
 package themes
 
 import (
@@ -67,8 +70,41 @@ type Theme struct {
 	// Sparkline bars in the lag view.
 	Spark lipgloss.Style
 
+	// Severity of a log line, from the highlight rules (severity.go).
+	Severity Severity
+
 	// Shards is the shard palette; use Shard(i).
 	Shards []lipgloss.Style
+}
+
+// WithRenderer returns t with every style rendering through r, whose colour
+// profile then decides what reaches the terminal. The styles of t are left
+// as they were.
+func (t Theme) WithRenderer(r *lipgloss.Renderer) Theme {
+	for _, st := range t.styles() {
+		*st = st.Renderer(r)
+	}
+	shards := make([]lipgloss.Style, len(t.Shards))
+	for i, st := range t.Shards {
+		shards[i] = st.Renderer(r)
+	}
+	t.Shards = shards
+	return t
+}
+
+// styles points at every style of t but the shard palette.
+func (t *Theme) styles() []*lipgloss.Style {
+	s := &t.Syntax
+	return []*lipgloss.Style{
+		&t.Header, &t.HeaderTitle, &t.HeaderKey, &t.HeaderValue, &t.StatusBar, &t.StatusKey, &t.StatusValue,
+		&t.Dim, &t.Title, &t.Border, &t.BorderFocus,
+		&t.Good, &t.Warn, &t.Bad, &t.Info, &t.Badge,
+		&t.Time, &t.Key, &t.Value, &t.Punct, &t.Marker, &t.Selected, &t.Match, &t.Gutter,
+		&t.Prompt, &t.Cursor, &t.ErrorMark, &t.ErrorText,
+		&t.HelpKey, &t.HelpDesc, &t.HelpSep, &t.Spark,
+		&s.Keyword, &s.Instruction, &s.Option, &s.Ident, &s.String, &s.Regexp, &s.Number,
+		&s.Operator, &s.Pipe, &s.Punct, &s.Function, &s.Type, &s.Source, &s.Comment, &s.Invalid,
+	}
 }
 
 // Syntax colours SPL tokens.
@@ -259,6 +295,8 @@ func build(name string, m colorMode) Theme {
 		HelpSep:  fg("250", "238"),
 
 		Spark: fg("30", "80"),
+
+		Severity: severityColors(m),
 	}
 	for _, p := range shardPairs {
 		t.Shards = append(t.Shards, lipgloss.NewStyle().Foreground(m.color(p)))
@@ -311,6 +349,7 @@ func HighContrast() Theme {
 		HelpDesc:  lipgloss.NewStyle(),
 		HelpSep:   lipgloss.NewStyle(),
 		Spark:     fg("14"),
+		Severity:  severityHighContrast(),
 	}
 	for _, c := range []string{"9", "10", "11", "12", "13", "14", "15", "1", "2", "3", "4", "5", "6", "7"} {
 		t.Shards = append(t.Shards, fg(c))
@@ -339,7 +378,8 @@ func Mono() Theme {
 		},
 		ErrorMark: b, ErrorText: b,
 		HelpKey: b, HelpDesc: p, HelpSep: p.Faint(true),
-		Spark: p,
+		Spark:    p,
+		Severity: severityMono(),
 	}
 	t.Shards = []lipgloss.Style{p}
 	return t

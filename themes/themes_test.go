@@ -1,6 +1,7 @@
 package themes
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -87,5 +88,40 @@ func TestAutoHonoursNoColor(t *testing.T) {
 	t.Setenv("NO_COLOR", "")
 	if th, _ := ByName("auto"); th.Name != "auto" {
 		t.Errorf("ByName(auto) without NO_COLOR = %q; want auto", th.Name)
+	}
+}
+
+// WithRenderer must reach every style: one left on the default renderer
+// would render with another colour profile than the rest.
+func TestWithRendererReachesEveryStyle(t *testing.T) {
+	th := Mono()
+	want := map[*lipgloss.Style]bool{}
+	for _, st := range th.styles() {
+		want[st] = true
+	}
+	var walk func(v reflect.Value, path string)
+	walk = func(v reflect.Value, path string) {
+		for i := 0; i < v.NumField(); i++ {
+			f, name := v.Field(i), path+v.Type().Field(i).Name
+			switch f.Type() {
+			case reflect.TypeOf(lipgloss.Style{}):
+				if !want[f.Addr().Interface().(*lipgloss.Style)] {
+					t.Errorf("%s is not in styles(): WithRenderer misses it", name)
+				}
+			case reflect.TypeOf(Syntax{}):
+				walk(f, name+".")
+			}
+		}
+	}
+	walk(reflect.ValueOf(&th).Elem(), "")
+
+	r := lipgloss.NewRenderer(nil)
+	r.SetColorProfile(termenv.ANSI)
+	got := th.WithRenderer(r)
+	if out := got.Badge.Render("x"); !strings.Contains(out, "\x1b[") {
+		t.Errorf("Badge through an ANSI renderer = %q, want bold reverse video", out)
+	}
+	if out := got.Shard(0).Underline(true).Render("x"); !strings.Contains(out, "\x1b[") {
+		t.Errorf("a shard style through an ANSI renderer = %q", out)
 	}
 }

@@ -63,20 +63,19 @@ func BenchmarkView(b *testing.B) {
 		for _, mode := range []string{"follow", "cold"} {
 			for _, view := range []string{"tail", "panes"} {
 				b.Run(view+"/"+mode+"/lines="+strconv.Itoa(n), func(b *testing.B) {
-					m.view = viewTail
-					if view == "panes" {
-						m.view = viewPanes
+					if (m.logs.view == viewPanes) != (view == "panes") {
+						m.Update(press("tab")[0])
 					}
-					m.View()
 					b.ReportAllocs()
 					b.ResetTimer()
 					for i := 0; i < b.N; i++ {
 						if mode == "cold" {
-							m.rend.invalidate()
+							m.logs.rend.invalidate()
 						} else {
 							m.store.add(benchRecord(next%4, next))
 							next++
 						}
+						m.logs.Update(linesMsg{}) // lays the frame out, as a batch does
 						_ = m.View()
 					}
 				})
@@ -112,7 +111,7 @@ func BenchmarkUpdateBatch(b *testing.B) {
 	b.Run("update+view", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			m.onBatches(msgs[i%len(msgs)])
+			m.Update(msgs[i%len(msgs)])
 			_ = m.View()
 		}
 	})

@@ -21,40 +21,55 @@ import (
 
 // detail shows every field of one log, JSON values pretty-printed, in a
 // viewport (the content is one log, so the viewport's full re-layout on
-// SetContent is cheap here, unlike for the tail).
+// SetContent is cheap here, unlike for the tail). Its Close key is the log
+// area's to act on: the log area opened it.
 type detail struct {
-	keys  *keymap.KeyMap
-	theme *themes.Theme
-	loc   *time.Location
-	vp    viewport.Model
-	rec   consumer.Record
-	width int
+	keys   *keymap.KeyMap
+	theme  *themes.Theme
+	loc    *time.Location
+	clip   io.Writer
+	vp     viewport.Model
+	rec    consumer.Record
+	cut    bool // long values cut with "…" rather than wrapped
+	width  int
+	height int
 }
 
 // copiedMsg reports an OSC 52 copy.
 type copiedMsg struct {
-	n   int
-	err error
+	n    int
+	tmux bool // written for tmux, which needs a setting to pass it
+	err  error
 }
 
-func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location) *detail {
+func newDetail(km *keymap.KeyMap, th *themes.Theme, loc *time.Location, clip io.Writer) *detail {
 	vp := viewport.New(0, 0)
-	vp.KeyMap.Up = km.Up
-	vp.KeyMap.Down = km.Down
-	vp.KeyMap.PageUp = km.PageUp
-	vp.KeyMap.PageDown = km.PageDown
+	vp.KeyMap.Up = km.Detail.Up
+	vp.KeyMap.Down = km.Detail.Down
+	vp.KeyMap.PageUp = km.Detail.PageUp
+	vp.KeyMap.PageDown = km.Detail.PageDown
 	vp.KeyMap.HalfPageUp.SetEnabled(false)
 	vp.KeyMap.HalfPageDown.SetEnabled(false)
 	vp.KeyMap.Left.SetEnabled(false)
 	vp.KeyMap.Right.SetEnabled(false)
-	return &detail{keys: km, theme: th, loc: loc, vp: vp}
+	return &detail{keys: km, theme: th, loc: loc, clip: clip, vp: vp}
 }
 
-func (d *detail) setSize(w, h int) {
-	d.width = w
-	d.vp.Width, d.vp.Height = w, max(h, 0)
+// SetSize implements component.
+func (d *detail) SetSize(w, h int) {
+	d.width, d.height = w, max(h, 0)
+	d.vp.Width, d.vp.Height = w, d.height
 	d.vp.SetContent(d.content())
 }
+
+// View implements component.
+func (d *detail) View() string { return fillLines(d.vp.View(), d.height) }
+
+// ShortHelp implements help.KeyMap.
+func (d *detail) ShortHelp() []key.Binding { return d.keys.Detail.ShortHelp() }
+
+// FullHelp implements help.KeyMap.
+func (d *detail) FullHelp() [][]key.Binding { return d.keys.Detail.FullHelp() }
 
 func (d *detail) show(rec consumer.Record) {
 	d.rec = rec
@@ -70,7 +85,7 @@ func (d *detail) content() string {
 	if recv := r.Receive(); !recv.IsZero() {
 		head += " · received " + recv.In(d.loc).Format("15:04:05")
 	}
-	b.WriteString(th.Title.Render(head))
+	b.WriteString(th.Title.Render(truncateText(head, d.width)))
 	b.WriteByte('\n')
 	meta := []consumer.Field{{Key: "__topic__", Value: r.Topic()}, {Key: "__source__", Value: r.Source()}}
 	for _, t := range r.Tags() {
@@ -81,20 +96,37 @@ func (d *detail) content() string {
 	for _, f := range append(meta, fields...) {
 		keyW = max(keyW, min(textWidth(textsafe.Sanitize(f.Key)), 32))
 	}
+	// Values wrap in the column right of the keys, or are cut there with
+	// "…" (w switches): the viewport would cut them at the edge unseen.
+	indent := keyW + 4
+	valueW := max(d.width-indent, 10)
 	section := func(title string, fs []consumer.Field) {
 		b.WriteString("\n" + th.Dim.Render(title) + "\n")
 		for _, f := range fs {
 			k := truncateText(textsafe.Sanitize(f.Key), 32)
-			lines := strings.Split(prettyValue(f.Value), "\n")
-			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(lines[0]) + "\n")
-			for _, l := range lines[1:] {
-				b.WriteString(strings.Repeat(" ", keyW+4) + th.Value.Render(l) + "\n")
+			var rows []string
+			for _, l := range strings.Split(prettyValue(f.Value), "\n") {
+				if d.cut {
+					rows = append(rows, truncateText(l, valueW))
+				} else {
+					rows = append(rows, strings.Split(wrapText(l, valueW), "\n")...)
+				}
+			}
+			b.WriteString("  " + th.Key.Render(padRight(k, keyW)) + "  " + th.Value.Render(rows[0]) + "\n")
+			for _, l := range rows[1:] {
+				b.WriteString(spaces(indent) + th.Value.Render(l) + "\n")
 			}
 		}
 	}
 	section("meta", meta)
 	section(fmt.Sprintf("fields (%d)", len(fields)), fields)
-	b.WriteString("\n" + th.Dim.Render("y copy as JSON · esc back · ↑/↓ scroll"))
+	k := d.keys
+	wrap := "cut long values"
+	if d.cut {
+		wrap = "wrap long values"
+	}
+	foot := hints(hint(k.Detail.Copy, "copy as JSON"), hint(k.Detail.Wrap, wrap), hint(k.Global.Back, "back"), pair(k.Detail.Up, k.Detail.Down, "scroll"))
+	b.WriteString("\n" + th.Dim.Render(truncateText(foot, d.width)))
 	return b.String()
 }
 
@@ -111,33 +143,56 @@ func prettyValue(v string) string {
 	return textsafe.SanitizeMultiline(v)
 }
 
-func (d *detail) update(msg tea.Msg, clip io.Writer) tea.Cmd {
-	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, d.keys.Copy) {
-		return copyCmd(clip, string(d.rec.AppendJSON(nil)))
+// Update scrolls and copies.
+func (d *detail) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(km, d.keys.Detail.Copy):
+			return copyCmd(d.clip, string(d.rec.AppendJSON(nil)))
+		case key.Matches(km, d.keys.Detail.Top):
+			d.vp.GotoTop()
+			return nil
+		case key.Matches(km, d.keys.Detail.Bottom):
+			d.vp.GotoBottom()
+			return nil
+		case key.Matches(km, d.keys.Detail.Wrap):
+			d.cut = !d.cut
+			d.vp.SetContent(d.content())
+			return nil
+		}
 	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
 	return cmd
 }
 
-func (d *detail) view() string { return d.vp.View() }
-
-// copyCmd writes an OSC 52 clipboard sequence, wrapped for tmux and screen
-// when running inside them. It goes to the terminal directly (stderr by
-// default) rather than through the renderer, which would not pass it.
+// copyCmd writes an OSC 52 clipboard sequence to the terminal directly
+// (stderr by default) rather than through the renderer, which would not
+// pass it.
+//
+// tmux drops a bare OSC 52 unless set-clipboard is on (then it keeps the
+// text in a paste buffer and hands it on to the outer terminal), and passes
+// a wrapped one (DCS passthrough) only with allow-passthrough on: inside
+// tmux both are written, so that either setting works. screen passes only
+// the wrapped one.
 func copyCmd(w io.Writer, s string) tea.Cmd {
 	return func() tea.Msg {
 		seq := osc52.New(s)
+		var err error
+		inTmux := os.Getenv("TMUX") != ""
 		switch {
-		case os.Getenv("TMUX") != "":
-			seq = seq.Tmux()
+		case inTmux:
+			if _, err = seq.WriteTo(w); err == nil {
+				_, err = seq.Tmux().WriteTo(w)
+			}
 		case strings.HasPrefix(os.Getenv("TERM"), "screen"):
-			seq = seq.Screen()
+			_, err = seq.Screen().WriteTo(w)
+		default:
+			_, err = seq.WriteTo(w)
 		}
-		_, err := seq.WriteTo(w)
 		if err != nil {
 			err = fmt.Errorf("copy to clipboard: %w", err)
 		}
-		return copiedMsg{n: len(s), err: err}
+		return copiedMsg{n: len(s), tmux: inTmux, err: err}
 	}
 }

@@ -7,6 +7,18 @@
 // model's ring buffer and its per-shard and filter indexes → View, which
 // formats only the lines that fit on screen and caches them per width.
 //
+// # Structure
+//
+// The root Model owns the source and the buffer and only routes and lays
+// out. Every child keeps one small contract (component: Update → Cmd, View,
+// SetSize, and its key bindings as a help.KeyMap): the header, the log area
+// (logs: the merged tail or the panes, the detail of a line, the prompts),
+// the SPL editor, the lag and help overlays, and the status line. A key goes
+// to a focused text field, else to an open overlay if it binds it, else to
+// the global bindings, else to the log area. Children ask the root for
+// things with the messages of commands (a notice, a query to apply); what
+// changes where the next key goes happens inside the Update that asked.
+//
 // # Entry points
 //
 // Run(ctx, src, opts) shows the UI full screen and stops the source when it
@@ -19,7 +31,9 @@
 // it line by line:
 //
 //	row 1        header:  " slstail  │ <endpoint> │ <project>/<logstore> │ group <group> │ ● <state>"
-//	             where <state> is connecting, connected, reconnecting (attempt N), failed or stopped
+//	             where <state> is connecting, connected, reconnecting (attempt N), failed or stopped;
+//	             when it is too narrow, the title goes first, then the group, then the endpoint:
+//	             the state and the logstore stay
 //	rows 2..     the log area, one of:
 //	             merged tail: "<HH:MM:SS.mmm> s<shard> key=value key=value ..."; the cursor line starts
 //	               with "▌", the others with a space; a query change inserts
@@ -29,15 +43,19 @@
 //	             lag view (L): header "SHARD HELD BY STATE CHECKPOINT END LAG IN/S OUT/S DELIVERED
 //	               IN/S TREND", one row per shard; lag prefixed "!" past the warning and "!!" past
 //	               the alarm threshold (also coloured amber and red)
-//	             detail (enter): "shard N · <time>" then "meta" and "fields (N)" sections
-//	             help (?): every key with its description
+//	             detail (enter): "shard N · <time>" then "meta" and "fields (N)" sections; long
+//	               values wrap under their key (w cuts them with "…")
+//	             help (?): every key with its description, a titled column per context, as many
+//	               side by side as fit
 //	next 1-2     the SPL bar: "SPL › <query>"; while editing, a second row shows
 //	               "^ L:C: message" under the error position, or "✓ valid ...", or
 //	               "start from: [continue]  now  15 min ago  beginning" after enter, or
 //	               "✗ rejected: <server message> (the previous query keeps running)"
 //	last row     status: " FOLLOW " or " PAUSED +N new ", "in R/s → out R/s", "lines N/CAP (M evicted)",
-//	               the filter, search and line format when set, then a notice or the short help;
-//	               while a prompt (/, f, s, C) is open it takes this row
+//	               the filter, search and line format when set, then a notice or the short help of
+//	               the view shown; when it is too narrow, the notice stays whole and the rest goes
+//	               by priority (lines, filter, search, rates, format; the help takes what is left);
+//	               while a prompt (/, f, s, C) or the question of c is open it takes this row
 //
 // In a terminal test, send Escape on its own and pause briefly before the
 // next key: an escape byte followed at once by another key reads as alt+key.

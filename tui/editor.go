@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -46,7 +47,7 @@ type applyQueryMsg struct {
 
 // editor is the SPL bar: a text input (bubbles textinput does the editing)
 // drawn with syntax highlighting from spl.Check and the error under the
-// position it points at.
+// position it points at. While Focused it takes every key.
 type editor struct {
 	keys  *keymap.KeyMap
 	theme *themes.Theme
@@ -61,6 +62,8 @@ type editor struct {
 
 	choice  startChoice
 	minutes string // for fromAgo
+	typed   bool   // digits were typed since fromAgo was picked: more append
+	edited  bool   // the text changed since the editor opened: errors show
 
 	pending   bool   // a Restart is in flight
 	rejection string // the last server or local rejection
@@ -71,6 +74,8 @@ func newEditor(km *keymap.KeyMap, th *themes.Theme, query string, hist *history)
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 8192
+	// The bar draws its own cursor: the input's would only blink unseen.
+	in.Cursor.SetMode(cursor.CursorStatic)
 	in.KeyMap.AcceptSuggestion.SetEnabled(false)
 	in.KeyMap.NextSuggestion.SetEnabled(false)
 	in.KeyMap.PrevSuggestion.SetEnabled(false)
@@ -80,15 +85,38 @@ func newEditor(km *keymap.KeyMap, th *themes.Theme, query string, hist *history)
 	return e
 }
 
-func (e *editor) focused() bool { return e.stage != stageIdle }
+// Focused implements focuser.
+func (e *editor) Focused() bool { return e.stage != stageIdle }
 
-// open focuses the bar with the running query.
+// SetSize implements component; the editor's height is its own (Height).
+func (e *editor) SetSize(w, _ int) { e.width = w }
+
+// ShortHelp implements help.KeyMap.
+func (e *editor) ShortHelp() []key.Binding {
+	if e.stage == stageFrom {
+		return e.keys.StartFrom.ShortHelp()
+	}
+	return e.keys.Editor.ShortHelp()
+}
+
+// FullHelp implements help.KeyMap.
+func (e *editor) FullHelp() [][]key.Binding {
+	return append(e.keys.Editor.FullHelp(), e.keys.StartFrom.FullHelp()...)
+}
+
+// open focuses the bar with the running query; no query is "*", the query
+// it means. Until the text is edited it shows no error: the query runs.
 func (e *editor) open() tea.Cmd {
+	q := e.running
+	if strings.TrimSpace(q) == "" {
+		q = "*"
+	}
 	e.stage = stageEdit
-	e.input.SetValue(e.running)
+	e.edited = false
+	e.input.SetValue(q)
 	e.input.CursorEnd()
 	e.histPos = len(e.hist.entries)
-	e.draft = e.running
+	e.draft = q
 	e.recheck()
 	return e.input.Focus()
 }
@@ -102,40 +130,66 @@ func (e *editor) close() {
 
 func (e *editor) recheck() { e.check = spl.Check(e.input.Value()) }
 
-func (e *editor) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		var cmd tea.Cmd
-		e.input, cmd = e.input.Update(msg)
-		return cmd
+// Update edits the query while focused, and follows the session: the query
+// it runs, the history as loaded, the end of a restart.
+func (e *editor) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if !e.Focused() {
+			return nil
+		}
+		if e.stage == stageFrom {
+			return e.updateFrom(msg)
+		}
+		return e.updateEdit(msg)
+	case consumer.Status:
+		// The source's query, for a UI started without one.
+		if e.running == "" && msg.Query != "" && !e.Focused() {
+			e.running = msg.Query
+			e.close()
+		}
+		return nil
+	case historyLoadedMsg:
+		// Queries applied before the file was read stay newest.
+		e.hist.entries = append(msg.entries, e.hist.entries...)
+		e.histPos = len(e.hist.entries)
+		return nil
+	case restartedMsg:
+		return e.applied(msg.query, msg.err)
 	}
-	if e.stage == stageFrom {
-		return e.updateFrom(km)
-	}
+	var cmd tea.Cmd
+	e.input, cmd = e.input.Update(msg)
+	return cmd
+}
+
+func (e *editor) updateEdit(km tea.KeyMsg) tea.Cmd {
+	k := &e.keys.Editor
 	switch {
-	case key.Matches(km, e.keys.Back):
+	case key.Matches(km, k.Cancel):
 		e.close()
 		return nil
-	case key.Matches(km, e.keys.Apply):
+	case key.Matches(km, k.Apply):
 		if e.pending {
 			return nil
 		}
 		if e.check.Err != nil {
-			return nil // the error is on screen; enter does nothing until it is fixed
+			e.edited = true // show the error; apply does nothing until it is fixed
+			return nil
 		}
 		e.stage = stageFrom
 		return nil
-	case key.Matches(km, e.keys.HistoryPrev):
+	case key.Matches(km, k.HistoryPrev):
 		e.walk(-1)
 		return nil
-	case key.Matches(km, e.keys.HistoryNext):
+	case key.Matches(km, k.HistoryNext):
 		e.walk(+1)
 		return nil
 	}
 	before := e.input.Value()
 	var cmd tea.Cmd
-	e.input, cmd = e.input.Update(msg)
+	e.input, cmd = e.input.Update(km)
 	if e.input.Value() != before {
+		e.edited = true
 		e.recheck()
 		e.rejection = ""
 		e.histPos = len(e.hist.entries)
@@ -145,11 +199,20 @@ func (e *editor) update(msg tea.Msg) tea.Cmd {
 }
 
 // walk moves through the history; past the newest entry is the draft.
+// Entries that read as the text shown are passed over: the newest entry is
+// usually the running query, which the editor opened with.
 func (e *editor) walk(dir int) {
 	n := len(e.hist.entries)
-	pos := clamp(e.histPos+dir, 0, n)
-	if pos == e.histPos {
-		return
+	cur := e.input.Value()
+	pos := e.histPos
+	for {
+		pos += dir
+		if pos < 0 || pos > n {
+			return
+		}
+		if pos == n || e.hist.entries[pos] != cur {
+			break
+		}
 	}
 	e.histPos = pos
 	if pos == n {
@@ -157,32 +220,29 @@ func (e *editor) walk(dir int) {
 	} else {
 		e.input.SetValue(e.hist.entries[pos])
 	}
+	e.edited = true
 	e.input.CursorEnd()
 	e.recheck()
 }
 
 func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	k := &e.keys.StartFrom
+	switch {
+	case key.Matches(km, k.Back):
 		e.stage = stageEdit
-		return nil
-	case "left", "shift+tab", "h":
-		e.choice = (e.choice + numChoices - 1) % numChoices
-	case "right", "tab", "l":
-		e.choice = (e.choice + 1) % numChoices
-	case "c":
-		e.choice = fromContinue
-	case "n":
-		e.choice = fromNow
-	case "m":
-		e.choice = fromAgo
-	case "b":
-		e.choice = fromBegin
-	case "backspace":
-		if e.choice == fromAgo && e.minutes != "" {
-			e.minutes = e.minutes[:len(e.minutes)-1]
-		}
-	case "enter":
+	case key.Matches(km, k.Prev):
+		e.choose((e.choice + numChoices - 1) % numChoices)
+	case key.Matches(km, k.Next):
+		e.choose((e.choice + 1) % numChoices)
+	case key.Matches(km, k.Continue):
+		e.choose(fromContinue)
+	case key.Matches(km, k.Now):
+		e.choose(fromNow)
+	case key.Matches(km, k.Ago):
+		e.choose(fromAgo)
+	case key.Matches(km, k.Beginning):
+		e.choose(fromBegin)
+	case key.Matches(km, k.Apply):
 		from, label, err := e.startFrom()
 		if err != nil {
 			e.rejection = err.Error()
@@ -192,12 +252,36 @@ func (e *editor) updateFrom(km tea.KeyMsg) tea.Cmd {
 		e.pending = true
 		e.rejection = ""
 		return func() tea.Msg { return applyQueryMsg{query: q, from: from, label: label} }
-	default:
-		if r := km.Runes; e.choice == fromAgo && len(r) == 1 && r[0] >= '0' && r[0] <= '9' && len(e.minutes) < 6 {
+	case km.Type == tea.KeyBackspace:
+		if e.choice == fromAgo && e.minutes != "" {
+			e.minutes = e.minutes[:len(e.minutes)-1]
+			e.typed = true
+		}
+	case e.choice == fromAgo && km.Type == tea.KeyRunes:
+		e.typeMinutes(km.Runes)
+	}
+	return nil
+}
+
+func (e *editor) choose(c startChoice) {
+	e.choice = c
+	e.typed = false
+}
+
+// typeMinutes takes digits typed on "N min ago": the first replaces the
+// number shown (the default 15, or the last one), the next append to it.
+func (e *editor) typeMinutes(rs []rune) {
+	for _, r := range rs {
+		if r < '0' || r > '9' {
+			continue
+		}
+		if !e.typed {
+			e.minutes, e.typed = "", true
+		}
+		if len(e.minutes) < 6 {
 			e.minutes += string(r)
 		}
 	}
-	return nil
 }
 
 func (e *editor) startFrom() (consumer.StartFrom, string, error) {
@@ -217,7 +301,8 @@ func (e *editor) startFrom() (consumer.StartFrom, string, error) {
 	return consumer.StartFrom{Kind: consumer.PosContinue}, "continuing", nil
 }
 
-// applied is called when the restart finished: err is the rejection.
+// applied is the end of a restart: err is the rejection, which leaves the
+// editor open on the text.
 func (e *editor) applied(query string, err error) tea.Cmd {
 	e.pending = false
 	if err != nil {
@@ -231,10 +316,10 @@ func (e *editor) applied(query string, err error) tea.Cmd {
 	return e.hist.add(query)
 }
 
-// height is how many rows the bar takes: the query, and a message row while
+// Height is how many rows the bar takes: the query, and a message row while
 // editing or when there is something to say.
-func (e *editor) height() int {
-	if e.focused() || e.rejection != "" || e.pending {
+func (e *editor) Height() int {
+	if e.Focused() || e.rejection != "" || e.pending {
 		return 2
 	}
 	return 1
@@ -242,7 +327,8 @@ func (e *editor) height() int {
 
 const editorPrompt = "SPL › "
 
-func (e *editor) view() string {
+// View implements component.
+func (e *editor) View() string {
 	th := e.theme
 	w := e.width
 	promptW := textWidth(editorPrompt)
@@ -253,13 +339,13 @@ func (e *editor) view() string {
 	if e.stage == stageEdit {
 		cursor = e.input.Position()
 	}
-	if text == "" && !e.focused() {
+	if text == "" && !e.Focused() {
 		// No query means every log: say so rather than show an empty bar.
-		b.WriteString(th.Dim.Render(truncateText("*  (every log · e to edit)", w-promptW)))
+		b.WriteString(th.Dim.Render(truncateText("*  ("+hints("every log", hint(e.keys.Global.Edit, "to edit"))+")", w-promptW)))
 	} else {
 		b.WriteString(highlightQuery(th, text, e.check, cursor, w-promptW))
 	}
-	if e.height() == 1 {
+	if e.Height() == 1 {
 		return b.String()
 	}
 	b.WriteByte('\n')
@@ -277,10 +363,15 @@ func (e *editor) messageRow(promptW int) string {
 		return e.fromRow()
 	case e.rejection != "":
 		return th.ErrorText.Render(truncateText("  ✗ rejected: "+textsafe.Sanitize(e.rejection)+" (the previous query keeps running)", w))
-	case e.check.Err != nil:
+	case e.check.Err != nil && e.edited:
 		return errorRow(th, e.input.Value(), e.check.Err, promptW, e.scrollOffset(), w)
 	}
-	return th.Dim.Render(truncateText("  ✓ valid · enter apply · esc cancel · ↑/↓ history", w))
+	valid := "✓ valid"
+	if e.check.Err != nil {
+		valid = "" // not edited yet: the running query, which the server took
+	}
+	k := &e.keys.Editor
+	return th.Dim.Render(truncateText("  "+hints(valid, hint(k.Apply, "apply"), hint(k.Cancel, "cancel"), pair(k.HistoryPrev, k.HistoryNext, "history")), w))
 }
 
 func (e *editor) fromRow() string {
@@ -296,7 +387,8 @@ func (e *editor) fromRow() string {
 		}
 		b.WriteByte(' ')
 	}
-	b.WriteString(th.Dim.Render(" ←/→ choose · enter apply · esc back"))
+	k := &e.keys.StartFrom
+	b.WriteString(th.Dim.Render(" " + hints(pair(k.Prev, k.Next, "choose"), hint(k.Apply, "apply"), hint(k.Back, "back"))))
 	return b.String()
 }
 
@@ -413,16 +505,26 @@ func tokenStyle(th *themes.Theme, k spl.TokenKind) lipgloss.Style {
 }
 
 // errorRow puts a caret under the error's position and the message beside
-// it: after the caret when it fits, else before it.
+// it: after the caret when it fits, else before it, else cut with "…" on
+// the side with more room. The caret never leaves its column.
 func errorRow(th *themes.Theme, text string, err *spl.Error, promptW, scroll, w int) string {
 	off := clamp(err.Offset, 0, len(text))
-	col := promptW + textWidth(textsafe.Sanitize(string([]rune(text[:off])[min(scroll, len([]rune(text[:off]))):])))
+	before := []rune(text[:off])
+	col := promptW + textWidth(textsafe.Sanitize(string(before[min(scroll, len(before)):])))
+	col = clamp(col, 0, max(w-1, 0))
 	msg := textsafe.Sanitize(err.Error())
-	if col+2+textWidth(msg) <= w {
-		return strings.Repeat(" ", col) + th.ErrorMark.Render("^") + " " + th.ErrorText.Render(msg)
+	mw := textWidth(msg)
+	caret := th.ErrorMark.Render("^")
+	after, ahead := w-col-2, col-1 // room for the message after and before the caret
+	switch {
+	case mw <= after:
+		return spaces(col) + caret + " " + th.ErrorText.Render(msg)
+	case mw <= ahead:
+		return spaces(col-mw-1) + th.ErrorText.Render(msg) + " " + caret
+	case after >= ahead && after > 0:
+		return spaces(col) + caret + " " + th.ErrorText.Render(truncateText(msg, after))
+	case ahead > 0:
+		return th.ErrorText.Render(padRight(truncateText(msg, ahead), ahead)) + " " + caret
 	}
-	if textWidth(msg)+2 <= col {
-		return strings.Repeat(" ", col-textWidth(msg)-1) + th.ErrorText.Render(msg) + " " + th.ErrorMark.Render("^")
-	}
-	return th.ErrorMark.Render("^ ") + th.ErrorText.Render(truncateText(msg, max(w-2, 0)))
+	return spaces(col) + caret
 }

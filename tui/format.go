@@ -4,9 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
 	"github.com/slstail/slstail/internal/textsafe"
 )
 
@@ -31,7 +29,50 @@ type span struct {
 	p    paint
 }
 
+// maxColumnWidth caps a column but the last, which takes the rest of the
+// row.
 const maxColumnWidth = 32
+
+// preferredColumns are the fields people look at first, in the order the
+// column view shows them: short ones first, free text (which the last column
+// has room for) last.
+var preferredColumns = []string{
+	"level", "severity", "status", "status_code", "method", "host", "service",
+	"request_time", "latency_ms", "latency", "duration",
+	"uri", "url", "path", "request_uri", "error", "msg", "message",
+}
+
+// maxDefaultColumns is how many columns the column view picks by itself.
+const maxDefaultColumns = 5
+
+// defaultColumns picks the column view's columns from the fields seen: the
+// preferred ones the data has, then the first others seen, to four at least.
+func defaultColumns(fields []string) []string {
+	have := make(map[string]string, len(fields)) // lower-cased → as seen
+	for _, f := range fields {
+		if _, ok := have[strings.ToLower(f)]; !ok {
+			have[strings.ToLower(f)] = f
+		}
+	}
+	var cols []string
+	taken := map[string]bool{}
+	for _, p := range preferredColumns {
+		if f, ok := have[p]; ok && len(cols) < maxDefaultColumns {
+			cols = append(cols, f)
+			taken[f] = true
+		}
+	}
+	for _, f := range fields {
+		if len(cols) >= 4 {
+			break
+		}
+		if !taken[f] {
+			cols = append(cols, f)
+			taken[f] = true
+		}
+	}
+	return cols
+}
 
 // formatter turns entries into spans. It holds the display settings that
 // change what a line says (mode, columns, time zone); how the line is cut to
@@ -100,6 +141,7 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 		dst = append(dst, span{f.shardTag(r.Shard), pShard}, span{" ", pPlain})
 	}
 	if f.mode == vmColumns && len(f.columns) > 0 {
+		last := len(f.columns) - 1
 		for i, c := range f.columns {
 			v, ok := r.Get(c)
 			p := pValue
@@ -107,6 +149,12 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 				v, p = "-", pDim
 			} else {
 				v = displayValue(v)
+			}
+			if i == last {
+				// The last column takes the rest of the row; the row is
+				// cut to the screen with "…" like any line.
+				dst = append(dst, span{v, p})
+				break
 			}
 			w := textWidth(v)
 			if w > f.colWidth[i] && f.colWidth[i] < maxColumnWidth {
@@ -117,10 +165,7 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 				v = truncateText(v, f.colWidth[i])
 				w = f.colWidth[i]
 			}
-			if i < len(f.columns)-1 {
-				v += strings.Repeat(" ", f.colWidth[i]-w+2)
-			}
-			dst = append(dst, span{v, p})
+			dst = append(dst, span{v + spaces(f.colWidth[i]-w+2), p})
 		}
 		return dst
 	}
@@ -148,13 +193,14 @@ func (f *formatter) columnHeader(showShard bool) []span {
 	}
 	for i, c := range f.columns {
 		c = textsafe.Sanitize(c)
+		if i == len(f.columns)-1 {
+			b.WriteString(c)
+			break
+		}
 		if w := textWidth(c); w > f.colWidth[i] {
 			c = truncateText(c, f.colWidth[i])
 		}
-		b.WriteString(c)
-		if i < len(f.columns)-1 {
-			b.WriteString(strings.Repeat(" ", f.colWidth[i]-textWidth(c)+2))
-		}
+		b.WriteString(c + spaces(f.colWidth[i]-textWidth(c)+2))
 	}
 	return []span{{b.String(), pDim}}
 }
@@ -173,55 +219,4 @@ func displayValue(v string) string {
 // already safe for the terminal.
 func jsonString(s string) string {
 	return string(textsafe.AppendJSONString(nil, s))
-}
-
-// widths measures display columns with a fixed East-Asian setting, so that
-// layout does not depend on the user's locale variables. It is read-only.
-var widths = &runewidth.Condition{EastAsianWidth: false}
-
-func runeWidth(r rune) int {
-	if r < utf8.RuneSelf {
-		return 1 // sanitized text holds no ASCII controls
-	}
-	return widths.RuneWidth(r)
-}
-
-func textWidth(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			for _, r := range s[i:] {
-				n += runeWidth(r)
-			}
-			return n
-		}
-		n++
-	}
-	return n
-}
-
-// truncateText cuts s to at most w columns, ending in "…" when cut.
-func truncateText(s string, w int) string {
-	if textWidth(s) <= w {
-		return s
-	}
-	if w <= 0 {
-		return ""
-	}
-	n := 0
-	for i, r := range s {
-		rw := runeWidth(r)
-		if n+rw > w-1 {
-			return s[:i] + "…"
-		}
-		n += rw
-	}
-	return s
-}
-
-func padRight(s string, w int) string {
-	if n := textWidth(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return s
 }

@@ -110,7 +110,12 @@ func press(keys ...string) []tea.Msg {
 // chunking depends on timing) with testdata/<test>.golden.
 func goldenRun(t *testing.T, w, h, shards, perShard int, keys []tea.Msg, waitText string) {
 	t.Helper()
-	f := newFake()
+	goldenRunOn(t, newFake(), w, h, shards, perShard, keys, waitText)
+}
+
+// goldenRunOn is goldenRun over a source the test set up.
+func goldenRunOn(t *testing.T, f *fakeSource, w, h, shards, perShard int, keys []tea.Msg, waitText string) {
+	t.Helper()
 	f.status.Shards = shardStatus(shards)
 	m := New(f, testOptions())
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
@@ -177,6 +182,29 @@ func TestGoldenDetail(t *testing.T) {
 
 func TestGoldenHelp(t *testing.T) {
 	goldenRun(t, 130, 30, 2, 5, press("?"), "Keys")
+}
+
+// demoFake is a source whose header reads like the demo's: a long group
+// name and an endpoint with a port.
+func demoFake() *fakeSource {
+	f := newFake()
+	f.status.Endpoint, f.status.Group = "127.0.0.1:45363", "slstail-root-vm-54e9d170"
+	return f
+}
+
+// The screens at the sizes people have: 80×24, a narrow 60×15 (a split
+// pane) and a wide 200×60; the tail after a search that missed (a notice),
+// and the help.
+func TestGoldenSizes(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {60, 15}, {200, 60}} {
+		w, h := sz[0], sz[1]
+		t.Run(fmt.Sprintf("tail-%dx%d", w, h), func(t *testing.T) {
+			goldenRunOn(t, demoFake(), w, h, 4, 20, press("/", "z", "z", "z", "enter"), "no older match")
+		})
+		t.Run(fmt.Sprintf("help-%dx%d", w, h), func(t *testing.T) {
+			goldenRunOn(t, demoFake(), w, h, 2, 5, press("?"), "Keys")
+		})
+	}
 }
 
 func TestGoldenPausedWithNewLines(t *testing.T) {

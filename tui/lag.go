@@ -23,13 +23,12 @@ const sparkSamples = 40
 // lagTable is the checkpoint and lag view: one row a shard, refreshed on
 // every status poll. It is drawn by hand rather than with bubbles/table,
 // whose cells are truncated with runewidth and so cannot carry the colour
-// that marks a lagging shard.
+// that marks a lagging shard. It scrolls with the log views' keys.
 type lagTable struct {
-	keys    *keymap.KeyMap
+	keys    *keymap.View
 	theme   *themes.Theme
 	loc     *time.Location
-	warn    time.Duration
-	alarm   time.Duration
+	lag     lagFormat
 	status  consumer.Status
 	history map[int][]float64 // logs in per second, oldest first
 	cursor  int
@@ -38,11 +37,33 @@ type lagTable struct {
 	height  int
 }
 
-func newLagTable(km *keymap.KeyMap, th *themes.Theme, loc *time.Location, warn, alarm time.Duration) *lagTable {
-	return &lagTable{keys: km, theme: th, loc: loc, warn: warn, alarm: alarm, history: map[int][]float64{}}
+// lagFormat says how a lag reads: amber past the warning threshold, red
+// past the alarm.
+type lagFormat struct {
+	theme       *themes.Theme
+	warn, alarm time.Duration
 }
 
-func (t *lagTable) setSize(w, h int) { t.width, t.height = w, h }
+func newLagTable(km *keymap.View, th *themes.Theme, loc *time.Location, lag lagFormat) *lagTable {
+	return &lagTable{keys: km, theme: th, loc: loc, lag: lag, history: map[int][]float64{}}
+}
+
+// SetSize implements component.
+func (t *lagTable) SetSize(w, h int) {
+	t.width, t.height = w, h
+	t.scroll()
+}
+
+// ShortHelp implements help.KeyMap.
+func (t *lagTable) ShortHelp() []key.Binding {
+	return []key.Binding{t.keys.Up, t.keys.Down}
+}
+
+// FullHelp implements help.KeyMap.
+func (t *lagTable) FullHelp() [][]key.Binding {
+	k := t.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}
 
 // observe takes a status snapshot and extends the sparklines.
 func (t *lagTable) observe(st consumer.Status) {
@@ -54,32 +75,49 @@ func (t *lagTable) observe(st consumer.Status) {
 		}
 		t.history[s.Shard] = h
 	}
-	t.cursor = clamp(t.cursor, 0, len(st.Shards)-1)
+	t.scroll()
 }
 
-func (t *lagTable) update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
-	}
+// Update moves the cursor, and takes status snapshots.
+func (t *lagTable) Update(msg tea.Msg) tea.Cmd {
 	n := len(t.status.Shards)
-	page := max(t.height-3, 1)
-	switch {
-	case key.Matches(km, t.keys.Up):
-		t.cursor--
-	case key.Matches(km, t.keys.Down):
-		t.cursor++
-	case key.Matches(km, t.keys.PageUp):
-		t.cursor -= page
-	case key.Matches(km, t.keys.PageDown):
-		t.cursor += page
-	case key.Matches(km, t.keys.Top):
-		t.cursor = 0
-	case key.Matches(km, t.keys.Bottom):
-		t.cursor = n - 1
+	switch msg := msg.(type) {
+	case consumer.Status:
+		t.observe(msg)
+	case tea.MouseMsg:
+		t.cursor += wheel(msg)
+	case tea.KeyMsg:
+		page := max(t.height-3, 1)
+		switch {
+		case key.Matches(msg, t.keys.Up):
+			t.cursor--
+		case key.Matches(msg, t.keys.Down):
+			t.cursor++
+		case key.Matches(msg, t.keys.PageUp):
+			t.cursor -= page
+		case key.Matches(msg, t.keys.PageDown):
+			t.cursor += page
+		case key.Matches(msg, t.keys.Top):
+			t.cursor = 0
+		case key.Matches(msg, t.keys.Bottom):
+			t.cursor = n - 1
+		}
 	}
-	t.cursor = clamp(t.cursor, 0, n-1)
+	t.scroll()
 	return nil
+}
+
+// scroll keeps the cursor on a shard and its row on screen.
+func (t *lagTable) scroll() {
+	t.cursor = clamp(t.cursor, 0, len(t.status.Shards)-1)
+	rows := t.height - 2
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+rows {
+		t.offset = t.cursor - rows + 1
+	}
+	t.offset = max(t.offset, 0)
 }
 
 type lagColumn struct {
@@ -135,7 +173,8 @@ func joinVisible(cells []string, show []bool) string {
 	return strings.Join(parts, " ")
 }
 
-func (t *lagTable) view() string {
+// View implements component.
+func (t *lagTable) View() string {
 	th := t.theme
 	var b strings.Builder
 	show, sparkW := visibleColumns(t.width)
@@ -154,13 +193,6 @@ func (t *lagTable) view() string {
 		b.WriteString(th.Dim.Render(truncateText(" no shard status yet (waiting for the consumer)", t.width)))
 		return fillLines(b.String(), t.height)
 	}
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+rows {
-		t.offset = t.cursor - rows + 1
-	}
-	t.offset = max(t.offset, 0)
 	for i := t.offset; i < len(shards) && i < t.offset+rows; i++ {
 		b.WriteString(t.row(&shards[i], i == t.cursor, show, sparkW))
 		b.WriteByte('\n')
@@ -179,20 +211,20 @@ func (t *lagTable) row(s *consumer.ShardStatus, sel bool, show []bool, sparkW in
 		owner = "—"
 	}
 	state := s.State.String()
-	stateStyle := lipgloss.NewStyle()
+	stateCell := cell(state, 9, false)
 	switch s.State {
 	case consumer.ShardError:
-		stateStyle = th.Bad
+		stateCell = th.Bad.Render(stateCell)
 	case consumer.ShardBackoff:
-		stateStyle = th.Warn
+		stateCell = th.Warn.Render(stateCell)
 	case consumer.ShardReleased:
-		stateStyle = th.Dim
+		stateCell = th.Dim.Render(stateCell)
 	}
-	lag, lagStyle := t.lagCell(s)
+	lag, lagStyle := t.lag.cell(s)
 	cells := []string{
 		cell(strconv.Itoa(s.Shard), 5, true),
 		cell(textsafe.Sanitize(owner), 22, false),
-		stateStyle.Render(cell(state, 9, false)),
+		stateCell,
 		cell(clock(s.CheckpointTime, t.loc), 12, false),
 		cell(clock(s.EndTime, t.loc), 12, false),
 		lagStyle.Render(cell(lag, 9, true)),
@@ -207,34 +239,34 @@ func (t *lagTable) row(s *consumer.ShardStatus, sel bool, show []bool, sparkW in
 	}
 	line := mark + joinVisible(cells, show)
 	if s.LastError != "" {
-		if room := t.width - lipgloss.Width(line) - 1; room > 8 {
+		if room := t.width - textWidth(line) - 1; room > 8 {
 			line += " " + th.Bad.Render(truncateText(textsafe.Sanitize(s.LastError), room))
 		}
 	}
 	return line
 }
 
-// lagCell is the lag text and style: amber past the warning threshold, red
-// past the alarm; "!" marks carry the same news without colour.
-func (t *lagTable) lagCell(s *consumer.ShardStatus) (string, lipgloss.Style) {
+// cell is the lag text and style; "!" marks carry the same news as the
+// colour, for terminals without it.
+func (f lagFormat) cell(s *consumer.ShardStatus) (string, lipgloss.Style) {
 	if s.EndTime.IsZero() && s.Lag == 0 {
-		return "—", t.theme.Dim
+		return "—", f.theme.Dim
 	}
 	d := s.Lag
 	switch {
-	case d >= t.alarm:
-		return "!!" + humanDuration(d), t.theme.Bad
-	case d >= t.warn:
-		return "!" + humanDuration(d), t.theme.Warn
+	case d >= f.alarm:
+		return "!!" + humanDuration(d), f.theme.Bad
+	case d >= f.warn:
+		return "!" + humanDuration(d), f.theme.Warn
 	}
-	return humanDuration(d), t.theme.Good
+	return humanDuration(d), f.theme.Good
 }
 
 func (t *lagTable) footer() string {
 	st := &t.status
 	return t.theme.Dim.Render(truncateText(fmt.Sprintf(" %d shards · in %s/s · out %s/s · delivered %d · query generation %d · lag warn %s, alarm %s",
 		len(st.Shards), rate(st.LogsInPerSec), rate(st.LogsOutPerSec), st.Delivered, st.Generation,
-		humanDuration(t.warn), humanDuration(t.alarm)), t.width))
+		humanDuration(t.lag.warn), humanDuration(t.lag.alarm)), t.width))
 }
 
 func cell(s string, w int, right bool) string {

@@ -1,26 +1,101 @@
 package tui
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/keymap"
+)
 
 // logView is a scrollable window over a lineSet: the merged tail, or one
 // shard's pane or zoom. Positions are seqs, so appends and evictions never
 // shift what the user is looking at.
+//
+// Its rows are laid out by settle, in Update: the log area settles every
+// view it shows once a frame (they share the renderer's frame cache), and
+// View only joins the rows.
 type logView struct {
+	keys      *keymap.View
+	rend      *renderer
+	store     *store
 	shard     int // -1: all shards
 	showShard bool
 	noCursor  bool // pane grid: no selection bar, the pane just tails
+	pad       bool // rows filled to the full width, for panes side by side
 	follow    bool
 	cursor    uint64 // the selected line
 	bottom    uint64 // the last line on screen while not following
 	width     int
 	height    int
+	rows      []string
 }
 
-func newLogView(shard int) *logView {
-	return &logView{shard: shard, showShard: shard < 0, follow: true}
+func newLogView(km *keymap.View, r *renderer, st *store, shard int) *logView {
+	return &logView{keys: km, rend: r, store: st, shard: shard, showShard: shard < 0, follow: true}
 }
 
-func (v *logView) setSize(w, h int) { v.width, v.height = max(w, 0), max(h, 0) }
+// lines is the set the view walks: its shard's lines, or all, filtered when
+// a filter is set.
+func (v *logView) lines() lineSet { return v.store.lines(v.shard) }
+
+// SetSize takes effect at the next settle.
+func (v *logView) SetSize(w, h int) { v.width, v.height = max(w, 0), max(h, 0) }
+
+// View is the rows the last settle laid out.
+func (v *logView) View() string { return strings.Join(v.rows, "\n") }
+
+// ShortHelp implements help.KeyMap.
+func (v *logView) ShortHelp() []key.Binding { return []key.Binding{v.keys.Pause} }
+
+// FullHelp implements help.KeyMap.
+func (v *logView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Pause}}
+}
+
+// Update moves through the lines. The caller settles afterwards.
+func (v *logView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		k, ls := v.keys, v.lines()
+		switch {
+		case key.Matches(msg, k.Pause):
+			v.setFollow(ls, !v.follow)
+		case key.Matches(msg, k.Up):
+			v.move(ls, -1)
+		case key.Matches(msg, k.Down):
+			v.move(ls, +1)
+		case key.Matches(msg, k.PageUp):
+			v.page(ls, -1)
+		case key.Matches(msg, k.PageDown):
+			v.page(ls, +1)
+		case key.Matches(msg, k.Top):
+			v.top(ls)
+		case key.Matches(msg, k.Bottom):
+			v.setFollow(ls, true)
+		}
+	case tea.MouseMsg:
+		if dir := wheel(msg); dir != 0 {
+			v.move(v.lines(), 3*dir)
+		}
+	}
+	return nil
+}
+
+// wheel is -1 for the mouse wheel up, +1 down, else 0.
+func wheel(msg tea.MouseMsg) int {
+	if msg.Action != tea.MouseActionPress {
+		return 0
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		return -1
+	case tea.MouseButtonWheelDown:
+		return +1
+	}
+	return 0
+}
 
 // sync pins cursor and bottom to the newest line while following, and
 // clamps them to live lines otherwise.
@@ -40,18 +115,24 @@ func (v *logView) sync(ls lineSet) (ci, bi int, ok bool) {
 	return ci, bi, true
 }
 
-// render returns exactly v.height rows. The cost is the visible lines only:
-// it walks up from the bottom line until the screen is full.
-func (v *logView) render(r *renderer, ls lineSet, pad bool, header []string, empty string) []string {
+// settle lays out exactly v.height rows (the column header first, in the
+// column view) and scrolls so that the cursor line is on them. The cost is
+// the visible lines only: it walks up from the bottom line until the screen
+// is full. empty is said when there is no line to show.
+func (v *logView) settle(empty string) {
+	r := v.rend
+	header := r.columnHeader(v)
 	out := make([]string, 0, v.height)
 	out = append(out, header...)
 	h := v.height - len(header)
+	ls := v.lines()
 	ci, bi, ok := v.sync(ls)
 	if !ok || h <= 0 {
 		if h > 0 && empty != "" {
 			out = append(out, " "+truncateText(empty, v.width-1))
 		}
-		return fill(out, v.height, v.width, pad)
+		v.rows = fill(out, v.height, v.width, v.pad)
+		return
 	}
 	if bi < ci {
 		bi = ci
@@ -62,27 +143,23 @@ func (v *logView) render(r *renderer, ls lineSet, pad bool, header []string, emp
 	rows, lowest := 0, bi+1
 	for i := bi; i >= 0 && rows < h; i-- {
 		seq := ls.At(i)
-		lr := r.rows(seq, v.width, seq == v.cursor && !v.noCursor, v.showShard, pad, h)
+		lr := r.rows(seq, v.width, seq == v.cursor && !v.noCursor, v.showShard, v.pad, h)
 		rev = append(rev, lr)
 		rows += len(lr)
 		lowest = i
 	}
 	if ci < lowest || (ci == lowest && rows > h) {
 		// The cursor moved above the window: scroll so it is the top line.
-		rev = rev[:0]
 		rows = 0
-		var fwd [][]string
 		for i := ci; i < ls.Len() && rows < h; i++ {
 			seq := ls.At(i)
-			lr := r.rows(seq, v.width, seq == v.cursor && !v.noCursor, v.showShard, pad, h)
-			fwd = append(fwd, lr)
+			lr := r.rows(seq, v.width, seq == v.cursor && !v.noCursor, v.showShard, v.pad, h)
+			out = append(out, lr...)
 			rows += len(lr)
 			v.bottom = seq
 		}
-		for _, lr := range fwd {
-			out = append(out, lr...)
-		}
-		return fill(out[:min(len(out), v.height)], v.height, v.width, pad)
+		v.rows = fill(out[:min(len(out), v.height)], v.height, v.width, v.pad)
+		return
 	}
 	// Emit top to bottom, dropping the overflow of a wrapped top line.
 	skip := rows - h
@@ -95,13 +172,13 @@ func (v *logView) render(r *renderer, ls lineSet, pad bool, header []string, emp
 		}
 		out = append(out, lr...)
 	}
-	return fill(out, v.height, v.width, pad)
+	v.rows = fill(out, v.height, v.width, v.pad)
 }
 
 func fill(rows []string, h, w int, pad bool) []string {
 	blank := ""
 	if pad {
-		blank = strings.Repeat(" ", w)
+		blank = spaces(w)
 	}
 	for len(rows) < h {
 		rows = append(rows, blank)
@@ -110,11 +187,20 @@ func fill(rows []string, h, w int, pad bool) []string {
 }
 
 // waiting is how many lines arrived below the screen while paused.
-func (v *logView) waiting(ls lineSet) int {
+func (v *logView) waiting() int {
+	ls := v.lines()
 	if v.follow || ls.Len() == 0 {
 		return 0
 	}
 	return ls.Len() - 1 - min(ls.Pos(v.bottom), ls.Len()-1)
+}
+
+// cursorEntry is the line under the cursor, if any.
+func (v *logView) cursorEntry() *entry {
+	if _, _, ok := v.sync(v.lines()); !ok {
+		return nil
+	}
+	return v.store.ring.at(v.cursor)
 }
 
 // move moves the cursor by n lines (negative: up) and stops following.
@@ -163,7 +249,7 @@ func (v *logView) jump(ls lineSet, seq uint64) {
 	v.sync(ls)
 }
 
-// togglePause switches between following and holding the screen still.
+// setFollow switches between following and holding the screen still.
 func (v *logView) setFollow(ls lineSet, follow bool) {
 	if !follow && v.follow {
 		v.sync(ls) // freeze where we are
@@ -172,14 +258,14 @@ func (v *logView) setFollow(ls lineSet, follow bool) {
 }
 
 // find returns the next line from the cursor (dir +1 or -1) that m matches.
-func (v *logView) find(r *renderer, ls lineSet, m *matcher, dir int) (uint64, bool) {
+func (v *logView) find(ls lineSet, m *matcher, dir int) (uint64, bool) {
 	ci, _, ok := v.sync(ls)
 	if !ok {
 		return 0, false
 	}
 	for i := ci + dir; i >= 0 && i < ls.Len(); i += dir {
 		seq := ls.At(i)
-		if e := r.store.ring.at(seq); e != nil && m.matchEntry(e) {
+		if e := v.store.ring.at(seq); e != nil && m.matchEntry(e) {
 			return seq, true
 		}
 	}

@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"errors"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,21 +15,87 @@ import (
 // "key" and its value contains "text"; a leading "!" negates. Matching is
 // case-insensitive unless the pattern has an upper-case letter (smart case,
 // as in less and vim).
+//
+// "re:EXPR" is a regular expression (Go's RE2 syntax) that matches a log
+// when it matches a key or a value; "key=re:EXPR" matches the values of the
+// keys that contain "key". Smart case applies to the expression's literal
+// letters (an escape such as \S or \D is not an upper-case letter).
+// A matcher never changes once built, so commands may use it off the
+// Update loop.
 type matcher struct {
 	pattern   string // as typed
 	key, text string // the parts matched (lower-cased when fold)
+	re        *regexp.Regexp
 	keyed     bool
 	negate    bool
 	fold      bool
 }
 
+// regexPrefix marks a pattern, or the text part of "key=text", as a
+// regular expression.
+const regexPrefix = "re:"
+
+// newMatcher builds the matcher of pattern. A "re:" pattern that does not
+// compile matches its text literally; compileMatcher reports the error.
 func newMatcher(pattern string) *matcher {
+	m, err := compileMatcher(pattern)
+	if err != nil {
+		return literalMatcher(pattern)
+	}
+	return m
+}
+
+// compileMatcher is newMatcher that reports a bad regular expression.
+func compileMatcher(pattern string) (*matcher, error) {
 	m := &matcher{pattern: pattern}
 	p := pattern
 	if strings.HasPrefix(p, "!") {
 		m.negate = true
 		p = p[1:]
 	}
+	expr, isRe := strings.CutPrefix(p, regexPrefix)
+	if !isRe {
+		if k, v, ok := strings.Cut(p, "="); ok {
+			if expr, isRe = strings.CutPrefix(v, regexPrefix); isRe {
+				m.key, m.keyed = k, true
+				m.fold = !hasUpper(k) && !hasUpperLiteral(expr)
+				if m.fold {
+					m.key = strings.ToLower(k)
+				}
+			}
+		}
+	} else {
+		m.fold = !hasUpperLiteral(expr)
+	}
+	if isRe {
+		src := expr
+		if m.fold {
+			src = "(?i)" + expr
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			return nil, fmt.Errorf("regular expression %q: %w", expr, unwrapSyntax(err))
+		}
+		m.re = re
+		return m, nil
+	}
+	literal(m, p)
+	return m, nil
+}
+
+// literalMatcher matches pattern as plain text, whatever it looks like.
+func literalMatcher(pattern string) *matcher {
+	m := &matcher{pattern: pattern}
+	p := pattern
+	if strings.HasPrefix(p, "!") {
+		m.negate = true
+		p = p[1:]
+	}
+	literal(m, p)
+	return m
+}
+
+func literal(m *matcher, p string) {
 	m.fold = !hasUpper(p)
 	if m.fold {
 		p = strings.ToLower(p)
@@ -35,7 +105,33 @@ func newMatcher(pattern string) *matcher {
 	} else {
 		m.text = p
 	}
-	return m
+}
+
+// unwrapSyntax drops regexp's "error parsing regexp: " prefix, which the
+// caller's message already says.
+func unwrapSyntax(err error) error {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Errorf("%s: `%s`", se.Code, se.Expr)
+	}
+	return err
+}
+
+// hasUpperLiteral is hasUpper for a regular expression: the letter after a
+// backslash is an escape (\S, \D, \W), not a letter to match.
+func hasUpperLiteral(expr string) bool {
+	esc := false
+	for _, r := range expr {
+		switch {
+		case esc:
+			esc = false
+		case r == '\\':
+			esc = true
+		case unicode.IsUpper(r):
+			return true
+		}
+	}
+	return false
 }
 
 func hasUpper(s string) bool {
@@ -55,6 +151,9 @@ func (m *matcher) contains(s, sub string) bool {
 }
 
 func (m *matcher) matchEntry(e *entry) bool {
+	if m.re != nil {
+		return m.matchRegexp(e)
+	}
 	if e.isNote() {
 		return !m.negate && m.contains(e.note, m.text)
 	}
@@ -68,6 +167,27 @@ func (m *matcher) matchEntry(e *entry) bool {
 			continue
 		}
 		if m.contains(k, m.text) || m.contains(v, m.text) {
+			hit = true
+			break
+		}
+	}
+	return hit != m.negate
+}
+
+func (m *matcher) matchRegexp(e *entry) bool {
+	if e.isNote() {
+		return !m.negate && !m.keyed && m.re.MatchString(e.note)
+	}
+	hit := false
+	for k, v := range e.rec.Fields() {
+		if m.keyed {
+			if m.contains(k, m.key) && m.re.MatchString(v) {
+				hit = true
+				break
+			}
+			continue
+		}
+		if m.re.MatchString(k) || m.re.MatchString(v) {
 			hit = true
 			break
 		}
@@ -122,6 +242,23 @@ func lower(c byte) byte {
 // indexFold returns the byte ranges of the matches of m.text in s (for
 // highlighting), at most max of them.
 func (m *matcher) find(s string, max int) [][2]int {
+	if m.re != nil {
+		if m.negate {
+			return nil
+		}
+		var out [][2]int
+		// Empty matches count towards FindAll's limit but highlight
+		// nothing: ask for all and keep max of the others.
+		for _, loc := range m.re.FindAllStringIndex(s, -1) {
+			if loc[1] > loc[0] {
+				out = append(out, [2]int{loc[0], loc[1]})
+				if len(out) == max {
+					break
+				}
+			}
+		}
+		return out
+	}
 	needle := m.text
 	if m.keyed {
 		needle = m.key + "=" + m.text

@@ -4,36 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
-)
-
-// mode decides who gets a key first: a text field takes every key; an
-// overlay takes its own and leaves the global ones; the log views come last.
-type mode int
-
-const (
-	modeNormal mode = iota
-	modeEditor
-	modePrompt
-	modeDetail
-	modeLag
-	modeHelp
-)
-
-// viewKind is the log area's layout, switched with tab.
-type viewKind int
-
-const (
-	viewTail viewKind = iota
-	viewPanes
 )
 
 type noticeLevel int
@@ -48,8 +29,10 @@ const (
 // and errors stay until replaced.
 const noticeTTL = 6 * time.Second
 
-// Model is the root of the UI. It owns the buffer and routes messages to
-// the component they belong to.
+// Model is the root of the UI. It owns the source and the buffer, routes
+// messages to the component they belong to, and lays the components out:
+// the header, the log area (or an overlay over it), the SPL editor and the
+// status line, one below the other.
 type Model struct {
 	src   Source
 	opts  Options
@@ -60,21 +43,16 @@ type Model struct {
 	life  *lifecycle
 
 	store  *store
-	fmtr   *formatter
-	rend   *renderer
-	tail   *logView
-	panes  *panes
+	logs   *logs
 	editor *editor
-	prompt *prompt
-	detail *detail
 	lag    *lagTable
-	help   help.Model
-	hist   *history
+	help   *helpView
+	header *header
+	bar    *statusBar
 
-	mode       mode
-	view       viewKind
-	helpOffset int // first help row shown, when the help is taller than the screen
-	search     *matcher
+	// overlay is drawn over the log area and takes its keys before the
+	// global ones: nil, lag or help.
+	overlay component
 
 	status        consumer.Status
 	started       bool
@@ -94,6 +72,9 @@ type Model struct {
 	notice      string
 	noticeLevel noticeLevel
 	noticeAt    time.Time
+	// noticeNet says the notice is a network fault: it is shown with the
+	// attempt count of the status, the figure the header shows.
+	noticeNet bool
 
 	width, height int
 }
@@ -112,26 +93,46 @@ func New(src Source, opts Options) *Model {
 		done:  make(chan struct{}),
 		life:  &lifecycle{},
 		store: newStore(opts.BufferCap),
-		fmtr:  newFormatter(opts.Location),
-		tail:  newLogView(-1),
-		hist:  &history{path: opts.HistoryFile},
 	}
-	m.rend = newRenderer(m.store, m.fmtr, newLineStyles(th))
-	m.panes = newPanes(m.keys, m.theme)
-	m.editor = newEditor(m.keys, m.theme, opts.Query, m.hist)
-	m.prompt = newPrompt(m.theme)
-	m.detail = newDetail(m.keys, m.theme, opts.Location)
-	m.lag = newLagTable(m.keys, m.theme, opts.Location, opts.LagWarn, opts.LagAlarm)
-	m.help = help.New()
-	m.help.ShowAll = true
-	m.help.Styles.FullKey = th.HelpKey
-	m.help.Styles.FullDesc = th.HelpDesc
-	m.help.Styles.FullSeparator = th.HelpSep
-	m.help.Styles.ShortKey = th.HelpKey
-	m.help.Styles.ShortDesc = th.HelpDesc
-	m.help.Styles.ShortSeparator = th.HelpSep
+	lag := lagFormat{theme: m.theme, warn: opts.LagWarn, alarm: opts.LagAlarm}
+	m.logs = newLogs(m.keys, m.theme, m.store, opts, lag, clipboard(opts.Clipboard))
+	m.editor = newEditor(m.keys, m.theme, opts.Query, &history{path: opts.HistoryFile})
+	m.lag = newLagTable(&m.keys.View, m.theme, opts.Location, lag)
+	m.help = newHelpView(m.keys, m.theme)
+	m.header = newHeader(m.theme, opts)
+	m.bar = newStatusBar(m.theme)
 	m.started = opts.Started
+	m.refresh()
 	return m
+}
+
+// clipboard is where OSC 52 goes: the configured writer, else the terminal
+// on stderr (stdout belongs to the renderer), else the controlling terminal
+// when stderr is redirected (slstail 2>debug.log).
+func clipboard(w io.Writer) io.Writer {
+	if w != nil {
+		return w
+	}
+	if term.IsTerminal(os.Stderr.Fd()) {
+		return os.Stderr
+	}
+	return ttyWriter{}
+}
+
+// ttyWriter writes to the controlling terminal, opened for each write: a
+// copy is rare, and an open file would outlive the program's terminal.
+type ttyWriter struct{}
+
+func (ttyWriter) Write(p []byte) (int, error) {
+	f, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return 0, fmt.Errorf("no terminal to write to: %w", err)
+	}
+	n, err := f.Write(p)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 // Err is the error that ended the session, if any (the source failed to
@@ -144,7 +145,7 @@ func (m *Model) Init() tea.Cmd {
 		receiveBatches(m.src.Batches(), m.done),
 		receiveEvents(m.src.Events(), m.done),
 		tick(m.opts.StatusInterval, m.done),
-		loadHistory(m.hist.path),
+		loadHistory(m.opts.HistoryFile),
 	}
 	if !m.started {
 		cmds = append(cmds, startCmd(m.ctx, m.life, m.src))
@@ -152,64 +153,96 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// ShortHelp implements help.KeyMap: the keys of the context the user is in,
+// the most useful first, for the status line (which shows what fits).
+func (m *Model) ShortHelp() []key.Binding {
+	g := &m.keys.Global
+	switch {
+	case m.editor.Focused():
+		return nil // the SPL bar's second row names its keys
+	case m.logs.Focused():
+		return m.logs.ShortHelp()
+	}
+	if m.overlay != nil {
+		return append(m.overlay.ShortHelp(), g.Back, g.Help, g.Quit)
+	}
+	keys := append([]key.Binding{g.Help}, m.logs.ShortHelp()...)
+	return append(keys, g.Edit, g.ToggleView, g.Lag, g.Quit)
+}
+
+// FullHelp implements help.KeyMap: every key of every context, as the help
+// overlay lists them.
+func (m *Model) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, s := range helpSections(m.keys) {
+		out = append(out, s.keys)
+	}
+	return out
+}
+
 // Update routes msg. It never blocks: I/O runs in the commands it returns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.refresh()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
+		return nil
 	case batchMsg:
-		return m, m.onBatches(msg)
+		cmd := m.onBatches(msg)
+		m.logs.Update(linesMsg{})
+		return cmd
 	case statusTickMsg:
 		m.observe(m.src.Status())
 		if m.notice != "" && m.noticeLevel == noticeInfo && m.opts.Now().Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
 		}
 		if m.quitting {
-			return m, nil
+			return nil
 		}
-		return m, tick(m.opts.StatusInterval, m.done)
+		return tick(m.opts.StatusInterval, m.done)
 	case eventMsg:
 		if msg.closed {
-			return m, nil
+			return nil
 		}
 		m.onEvent(msg.ev)
-		return m, receiveEvents(m.src.Events(), m.done)
+		return receiveEvents(m.src.Events(), m.done)
 	case startedMsg:
 		if m.quitting || errors.Is(msg.err, errStoppedBeforeStart) {
-			return m, nil // the user quit while it was starting: not a failure
+			return nil // the user quit while it was starting: not a failure
 		}
 		if msg.err != nil {
 			m.fatal = msg.err
 			m.setNotice(noticeError, "start: "+msg.err.Error()+" · q quits")
-			return m, nil
+			return nil
 		}
 		m.started = true
 		m.observe(m.src.Status())
-		return m, nil
+		return nil
 	case restartedMsg:
-		return m, m.onRestarted(msg)
+		return m.onRestarted(msg)
 	case stoppedMsg:
 		// Run reports msg.err: it asks the same lifecycle.
-		return m, tea.Quit
+		return tea.Quit
 	case historyLoadedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeWarn, msg.err.Error())
 		}
-		// Queries applied before the file was read stay newest.
-		m.hist.entries = append(msg.entries, m.hist.entries...)
-		m.editor.histPos = len(m.hist.entries)
-		return m, nil
+		return m.editor.Update(msg)
 	case historySavedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeWarn, msg.err.Error())
 		}
-		return m, nil
+		return nil
 	case applyQueryMsg:
 		m.setNotice(noticeInfo, "checking the query…")
 		m.restarting, m.applyGen = true, max(m.shownGen, m.status.Generation)
-		return m, restartCmd(m.ctx, m.src, msg)
+		return restartCmd(m.ctx, m.src, msg)
 	case savedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
@@ -218,30 +251,39 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if err != nil {
 				abs = msg.path
 			}
-			m.setNotice(noticeInfo, fmt.Sprintf("saved %d logs to %s", msg.n, abs))
+			m.setNotice(noticeInfo, fmt.Sprintf("saved %d logs%s to %s", msg.n, spaced(msg.scope), abs))
 		}
-		return m, nil
+		return nil
 	case copiedMsg:
 		if msg.err != nil {
 			m.setNotice(noticeError, msg.err.Error())
 		} else {
-			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (OSC 52: the terminal must allow clipboard writes)", msg.n))
+			how := "OSC 52: the terminal must allow clipboard writes"
+			if msg.tmux {
+				how = "OSC 52: tmux needs set-clipboard on or allow-passthrough on"
+			}
+			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (%s)", msg.n, how))
 		}
-		return m, nil
+		return nil
+	case noticeMsg:
+		m.setNotice(msg.level, msg.text)
+		return nil
+	case closeMsg:
+		m.setOverlay(nil)
+		return nil
 	case tea.KeyMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	case tea.MouseMsg:
-		return m, m.onMouse(msg)
+		if m.overlay != nil {
+			return m.overlay.Update(msg)
+		}
+		return m.logs.Update(msg)
 	}
 	// Cursor blinks and the like belong to whichever text field is open.
-	switch m.mode {
-	case modeEditor:
-		return m, m.editor.update(msg)
-	case modePrompt:
-		cmd, _ := m.prompt.update(msg)
-		return m, cmd
+	if f := m.focused(); f != nil {
+		return f.Update(msg)
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
@@ -285,14 +327,12 @@ func (m *Model) showEarly() {
 	}
 }
 
+// observe takes a status snapshot to every component that shows it.
 func (m *Model) observe(st consumer.Status) {
 	m.status = st
-	if m.editor.running == "" && st.Query != "" && !m.editor.focused() {
-		m.editor.running = st.Query
-		m.editor.close()
-	}
-	m.lag.observe(st)
-	m.panes.sync(m.store.ids, st.Shards)
+	m.editor.Update(st)
+	m.lag.Update(st)
+	m.logs.Update(st)
 }
 
 func (m *Model) onEvent(ev consumer.Event) {
@@ -303,7 +343,17 @@ func (m *Model) onEvent(ev consumer.Event) {
 	switch ev.Kind {
 	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery, consumer.EventFailed:
 		m.setNotice(noticeError, text)
-	case consumer.EventNetwork, consumer.EventThrottled:
+	case consumer.EventNetwork:
+		// The event's text counts attempts as of its sending, and only every
+		// tenth is sent; the header counts them as of the last poll. Both
+		// show the status's figure instead, fresh from now on.
+		if ev.Err != nil {
+			text = ev.Err.Error()
+		}
+		m.observe(m.src.Status())
+		m.setNotice(noticeWarn, text)
+		m.noticeNet = true
+	case consumer.EventThrottled:
 		m.setNotice(noticeWarn, text)
 	default:
 		if text != "" {
@@ -312,14 +362,28 @@ func (m *Model) onEvent(ev consumer.Event) {
 	}
 }
 
+// noticeText is the notice as shown: a network fault with the attempt it
+// is at.
+func (m *Model) noticeText() string {
+	if !m.noticeNet || m.status.Attempts == 0 {
+		return m.notice
+	}
+	switch m.status.Conn {
+	case consumer.ConnReconnecting:
+		return fmt.Sprintf("%s (reconnecting, attempt %d)", m.notice, m.status.Attempts)
+	case consumer.ConnConnecting:
+		return fmt.Sprintf("%s (connecting, attempt %d)", m.notice, m.status.Attempts)
+	}
+	return m.notice
+}
+
 func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
-	cmd := m.editor.applied(msg.query, msg.err)
+	cmd := m.editor.Update(msg)
+	defer m.layout() // the editor's height changed
 	if msg.err != nil {
 		m.showEarly()
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
-		m.mode = modeEditor
-		m.layout()
-		return m.editor.input.Focus()
+		return cmd
 	}
 	// From the data, not the clock: every line shown so far is the old
 	// query's (the new one's waited in early), and an old line arriving
@@ -328,42 +392,70 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
 	m.showEarly()
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
-	if m.mode == modeEditor {
-		m.mode = modeNormal
-	}
-	m.layout()
 	return cmd
+}
+
+// spaced is s after a space, or nothing.
+func spaced(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " " + s
 }
 
 func (m *Model) setNotice(level noticeLevel, text string) {
 	m.notice, m.noticeLevel, m.noticeAt = text, level, m.opts.Now()
+	m.noticeNet = false
+}
+
+// focused is the component whose text field has the keys, if one is open:
+// the editor, the log area's prompts, or an overlay that has one.
+func (m *Model) focused() component {
+	for _, c := range []component{m.editor, m.logs, m.overlay} {
+		if f, ok := c.(focuser); ok && f.Focused() {
+			return c
+		}
+	}
+	return nil
+}
+
+// setOverlay shows c over the log area (nil: none).
+func (m *Model) setOverlay(c component) {
+	m.overlay = c
+	if c == m.help {
+		m.help.open()
+	}
 }
 
 // layout hands each component its size: header and status line one row
-// each, the SPL bar one or two, the log area the rest.
+// each, the SPL bar one or two, the log area (or the overlay over it) the
+// rest.
 func (m *Model) layout() {
-	m.editor.width = m.width
 	h := m.bodyHeight()
-	m.tail.setSize(m.width, h)
-	m.panes.setSize(m.width, h)
-	m.detail.setSize(m.width, h)
-	m.lag.setSize(m.width, h)
-	m.help.Width = m.width
+	m.header.SetSize(m.width, 1)
+	m.editor.SetSize(m.width, m.editor.Height())
+	m.bar.SetSize(m.width, 1)
+	m.logs.SetSize(m.width, h)
+	m.lag.SetSize(m.width, h)
+	m.help.SetSize(m.width, h)
 }
 
-func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.height(), 0) }
+func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.Height(), 0) }
 
-// active is the log view keys move in: the merged tail or the zoomed pane.
-// In the pane grid it is nil.
-func (m *Model) active() (*logView, lineSet) {
-	if m.view == viewTail {
-		return m.tail, m.store.lines(-1)
-	}
-	if m.panes.zoomed {
-		id := m.panes.focused()
-		return m.panes.view(id), m.store.lines(id)
-	}
-	return nil, nil
+// refresh tells the header and the status line what they show.
+func (m *Model) refresh() {
+	m.header.set(m.status, connectionState(m.started, m.sourceClosed, m.fatal, m.status))
+	m.bar.set(barState{
+		view:    m.logs.state(),
+		in:      m.status.LogsInPerSec,
+		out:     m.status.LogsOutPerSec,
+		lines:   m.store.ring.len(),
+		cap:     m.store.ring.cap,
+		evicted: int(m.store.ring.evicted),
+		notice:  m.noticeText(),
+		level:   m.noticeLevel,
+		help:    m.ShortHelp(),
+	})
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -385,107 +477,4 @@ func (m *Model) closeDone() {
 	default:
 		close(m.done)
 	}
-}
-
-func (m *Model) onPrompt(msg promptResult) tea.Cmd {
-	if !msg.ok {
-		return nil
-	}
-	v := strings.TrimSpace(msg.value)
-	switch msg.kind {
-	case promptSearch:
-		if v == "" {
-			m.setSearch(nil)
-			return nil
-		}
-		m.setSearch(newMatcher(v))
-		m.findMatch(-1, true)
-	case promptFilter:
-		if v == "" {
-			m.store.setFilter(nil)
-			m.setNotice(noticeInfo, "filter cleared")
-		} else {
-			m.store.setFilter(newMatcher(v))
-			m.setNotice(noticeInfo, fmt.Sprintf("filter %q: %d of %d lines", v, m.store.fAll.Len(), m.store.ring.len()))
-		}
-		m.rend.invalidate()
-	case promptSave:
-		if v == "" {
-			return nil
-		}
-		recs := m.snapshot()
-		m.setNotice(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs)))
-		return saveCmd(v, recs)
-	case promptColumns:
-		var cols []string
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				cols = append(cols, c)
-			}
-		}
-		m.fmtr.setColumns(cols)
-		if len(cols) > 0 {
-			m.fmtr.mode = vmColumns
-		}
-		m.rend.invalidate()
-	}
-	return nil
-}
-
-// snapshot copies the records of the active view (filter applied) for
-// saving. Record values are immutable once delivered, so a shallow copy is
-// a consistent snapshot.
-func (m *Model) snapshot() []consumer.Record {
-	_, ls := m.active()
-	if ls == nil {
-		ls = m.store.lines(-1)
-	}
-	out := make([]consumer.Record, 0, ls.Len())
-	for i := 0; i < ls.Len(); i++ {
-		if e := m.store.ring.at(ls.At(i)); e != nil && !e.isNote() {
-			out = append(out, e.rec)
-		}
-	}
-	return out
-}
-
-func (m *Model) setSearch(s *matcher) {
-	m.search = s
-	m.rend.search = s
-	m.rend.invalidate()
-}
-
-// findMatch moves the active view to the next match: dir -1 is older.
-func (m *Model) findMatch(dir int, fromCursor bool) {
-	if m.search == nil {
-		return
-	}
-	v, ls := m.active()
-	if v == nil {
-		return
-	}
-	if fromCursor {
-		// "/" starts at the cursor line itself.
-		if ci, _, ok := v.sync(ls); ok {
-			if e := m.store.ring.at(ls.At(ci)); e != nil && m.search.matchEntry(e) {
-				v.jump(ls, ls.At(ci))
-				return
-			}
-		}
-	}
-	seq, ok := v.find(m.rend, ls, m.search, dir)
-	if !ok {
-		where := "older"
-		if dir > 0 {
-			where = "newer"
-		}
-		m.setNotice(noticeWarn, fmt.Sprintf("no %s match for %q", where, m.search.pattern))
-		return
-	}
-	v.jump(ls, seq)
-}
-
-func (m *Model) defaultSavePath() string {
-	name := "slstail-" + m.opts.Now().Format("20060102-150405") + ".jsonl"
-	return filepath.Join(m.opts.SaveDir, name)
 }

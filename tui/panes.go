@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
@@ -20,25 +20,52 @@ const (
 )
 
 // panes is the per-shard grid: one logView per shard, a title line each,
-// laid out to fit the terminal. enter zooms the focused pane to full size.
+// laid out to fit the terminal. Open zooms the focused pane to full size;
+// back unzooms it.
 type panes struct {
-	keys   *keymap.KeyMap
+	keys   *keymap.View
 	theme  *themes.Theme
+	rend   *renderer
+	store  *store
+	lag    lagFormat
 	views  map[int]*logView
 	shards []int // shown, sorted
 	focus  int   // index into shards
 	zoomed bool
 	status map[int]consumer.ShardStatus
+	titles map[int][2]lipgloss.Style // per shard: unfocused, focused
 	width  int
 	height int
 	follow bool
 }
 
-func newPanes(km *keymap.KeyMap, th *themes.Theme) *panes {
-	return &panes{keys: km, theme: th, views: map[int]*logView{}, status: map[int]consumer.ShardStatus{}, follow: true}
+func newPanes(km *keymap.View, th *themes.Theme, r *renderer, st *store, lag lagFormat) *panes {
+	return &panes{keys: km, theme: th, rend: r, store: st, lag: lag,
+		views: map[int]*logView{}, status: map[int]consumer.ShardStatus{}, titles: map[int][2]lipgloss.Style{}, follow: true}
 }
 
-func (p *panes) setSize(w, h int) { p.width, p.height = w, h }
+// SetSize lays the panes out for the new size.
+func (p *panes) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.layout()
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *panes) ShortHelp() []key.Binding {
+	if p.zoomed {
+		return p.view(p.focused()).ShortHelp()
+	}
+	return []key.Binding{p.keys.PaneLeft, p.keys.PaneRight, p.keys.Open}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *panes) FullHelp() [][]key.Binding {
+	if p.zoomed {
+		return p.view(p.focused()).FullHelp()
+	}
+	k := p.keys
+	return [][]key.Binding{{k.PaneLeft, k.PaneRight, k.Up, k.Down, k.Open, k.Pause, k.Bottom}}
+}
 
 // sync learns shards from the buffer and the status.
 func (p *panes) sync(ids []int, st []consumer.ShardStatus) {
@@ -51,6 +78,8 @@ func (p *panes) sync(ids []int, st []consumer.ShardStatus) {
 		if !seen[id] {
 			seen[id] = true
 			p.shards = append(p.shards, id)
+			st := p.theme.Shard(id).Bold(true)
+			p.titles[id] = [2]lipgloss.Style{st, st.Reverse(true)}
 			changed = true
 		}
 	}
@@ -69,6 +98,7 @@ func (p *panes) sync(ids []int, st []consumer.ShardStatus) {
 				p.focus = i
 			}
 		}
+		p.layout()
 	}
 }
 
@@ -82,19 +112,40 @@ func (p *panes) focused() int {
 func (p *panes) view(id int) *logView {
 	v, ok := p.views[id]
 	if !ok {
-		v = newLogView(id)
+		v = newLogView(p.keys, p.rend, p.store, id)
 		v.follow = p.follow
 		p.views[id] = v
 	}
 	return v
 }
 
-// setFollow pauses or resumes every pane together.
-func (p *panes) setFollow(st *store, follow bool) {
-	p.follow = follow
-	for id, v := range p.views {
-		v.setFollow(st.lines(id), follow)
+// active is the zoomed pane's view, or nil in the grid.
+func (p *panes) active() *logView {
+	if !p.zoomed || len(p.shards) == 0 {
+		return nil
 	}
+	return p.view(p.focused())
+}
+
+// setFollow pauses or resumes every pane together.
+func (p *panes) setFollow(follow bool) {
+	p.follow = follow
+	for _, v := range p.views {
+		v.setFollow(v.lines(), follow)
+	}
+}
+
+// following says whether the grid's panes follow their streams.
+func (p *panes) following() bool { return p.follow }
+
+// back unzooms; it reports whether there was a zoom to leave.
+func (p *panes) back() bool {
+	if !p.zoomed {
+		return false
+	}
+	p.zoomed = false
+	p.layout()
+	return true
 }
 
 // grid picks columns and rows for n panes: the layout with the largest pane,
@@ -123,89 +174,150 @@ func grid(n, w, h int) (cols, rows, perPage int) {
 	return cols, rows, cols * rows
 }
 
-// update handles pane focus and zoom keys; it reports whether it used msg.
-func (p *panes) update(msg tea.KeyMsg) bool {
-	if p.zoomed {
-		return false
-	}
-	n := len(p.shards)
-	switch {
-	case key.Matches(msg, p.keys.PaneLeft):
-		p.focus = (p.focus + n - 1) % max(n, 1)
-	case key.Matches(msg, p.keys.PaneRight):
-		p.focus = (p.focus + 1) % max(n, 1)
-	case key.Matches(msg, p.keys.Up):
-		cols, _, _ := grid(n, p.width, p.height)
-		p.focus = clamp(p.focus-cols, 0, n-1)
-	case key.Matches(msg, p.keys.Down):
-		cols, _, _ := grid(n, p.width, p.height)
-		p.focus = clamp(p.focus+cols, 0, n-1)
-	case key.Matches(msg, p.keys.Open):
-		if n > 0 {
-			p.zoomed = true
-		}
-	default:
-		return false
-	}
-	return true
+// page is the grid's layout for the focused pane's page: the shards shown,
+// the index of the first, and the grid.
+type page struct {
+	shown       []int
+	first       int
+	cols, rows  int
+	heights     []int // per grid row, title included
+	widths      []int // per grid column
+	sep         int   // columns between panes
+	totalShards int
 }
 
-func (p *panes) render(r *renderer, st *store, lagWarn func(consumer.ShardStatus) string) string {
-	th := p.theme
-	if len(p.shards) == 0 {
-		return fillLines(th.Dim.Render(" no shards yet"), p.height)
-	}
-	if p.zoomed {
-		id := p.focused()
-		v := p.view(id)
-		v.noCursor = false
-		v.setSize(p.width, p.height-1)
-		title := p.title(id, p.width, true, lagWarn) + "\n"
-		return title + strings.Join(v.render(r, st.lines(id), false, r.columnHeader(v), "no lines from this shard yet"), "\n")
-	}
+func (p *panes) page() page {
 	n := len(p.shards)
 	cols, rows, perPage := grid(n, p.width, p.height)
-	page := 0
+	pg := 0
 	if perPage > 0 {
-		page = p.focus / perPage
+		pg = p.focus / perPage
 	}
-	first := page * perPage
+	first := pg * perPage
 	shown := p.shards[first:min(first+perPage, n)]
 	if perPage < n {
 		rows = max(1, min(rows, (len(shown)+cols-1)/cols))
 	} else {
 		rows = (len(shown) + cols - 1) / cols
 	}
-	sep := th.Border.Render("│")
-	var b strings.Builder
+	out := page{shown: shown, first: first, cols: cols, rows: rows, sep: 1, totalShards: n}
 	for gr := 0; gr < rows; gr++ {
 		ph := p.height / rows
 		if gr < p.height%rows {
 			ph++
 		}
-		blocks := make([][]string, cols)
-		widths := make([]int, cols)
-		for gc := 0; gc < cols; gc++ {
-			pw := (p.width - (cols - 1)) / cols
-			if gc < (p.width-(cols-1))%cols {
-				pw++
-			}
-			widths[gc] = pw
-			i := gr*cols + gc
-			if i >= len(shown) {
+		out.heights = append(out.heights, ph)
+	}
+	for gc := 0; gc < cols; gc++ {
+		pw := (p.width - (cols - 1)) / cols
+		if gc < (p.width-(cols-1))%cols {
+			pw++
+		}
+		out.widths = append(out.widths, pw)
+	}
+	return out
+}
+
+// layout hands each shown pane its size: called whenever the size, the
+// shards, the focus's page or the zoom change.
+func (p *panes) layout() {
+	if len(p.shards) == 0 {
+		return
+	}
+	if p.zoomed {
+		v := p.view(p.focused())
+		v.noCursor, v.pad = false, false
+		v.SetSize(p.width, p.height-1)
+		return
+	}
+	pg := p.page()
+	for i, id := range pg.shown {
+		v := p.view(id)
+		v.noCursor, v.pad = true, true
+		v.SetSize(pg.widths[i%pg.cols], pg.heights[i/pg.cols]-1)
+	}
+}
+
+// Update handles the grid's keys: focus, zoom, and pause or follow for all
+// panes together; a zoomed pane takes the keys of a log view.
+func (p *panes) Update(msg tea.Msg) tea.Cmd {
+	if v := p.active(); v != nil {
+		return v.Update(msg)
+	}
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	n := len(p.shards)
+	before := p.focus
+	switch {
+	case key.Matches(km, p.keys.PaneLeft):
+		p.focus = (p.focus + n - 1) % max(n, 1)
+	case key.Matches(km, p.keys.PaneRight):
+		p.focus = (p.focus + 1) % max(n, 1)
+	case key.Matches(km, p.keys.Up):
+		cols, _, _ := grid(n, p.width, p.height)
+		p.focus = clamp(p.focus-cols, 0, n-1)
+	case key.Matches(km, p.keys.Down):
+		cols, _, _ := grid(n, p.width, p.height)
+		p.focus = clamp(p.focus+cols, 0, n-1)
+	case key.Matches(km, p.keys.Open):
+		if n > 0 {
+			p.zoomed = true
+			p.layout()
+		}
+	case key.Matches(km, p.keys.Pause):
+		p.setFollow(!p.follow)
+	case key.Matches(km, p.keys.Bottom):
+		p.setFollow(true)
+	}
+	if p.focus != before {
+		p.layout() // the focus may have moved to another page
+	}
+	return nil
+}
+
+// settle lays out the rows of the panes shown.
+func (p *panes) settle() {
+	if len(p.shards) == 0 {
+		return
+	}
+	if p.zoomed {
+		p.view(p.focused()).settle("no lines from this shard yet")
+		return
+	}
+	for _, id := range p.page().shown {
+		p.view(id).settle("waiting for logs…")
+	}
+}
+
+// View draws the grid, or the zoomed pane under its title.
+func (p *panes) View() string {
+	th := p.theme
+	if len(p.shards) == 0 {
+		return fillLines(th.Dim.Render(" no shards yet"), p.height)
+	}
+	if p.zoomed {
+		id := p.focused()
+		return p.title(id, p.width, true) + "\n" + strings.Join(p.rows(id), "\n")
+	}
+	pg := p.page()
+	sep := th.Border.Render("│")
+	var b strings.Builder
+	for gr := 0; gr < pg.rows; gr++ {
+		ph := pg.heights[gr]
+		blocks := make([][]string, pg.cols)
+		for gc := 0; gc < pg.cols; gc++ {
+			pw := pg.widths[gc]
+			i := gr*pg.cols + gc
+			if i >= len(pg.shown) {
 				blocks[gc] = fill(nil, ph, pw, true)
 				continue
 			}
-			id := shown[i]
-			v := p.view(id)
-			v.noCursor = true
-			v.setSize(pw, ph-1)
-			lines := []string{p.title(id, pw, first+i == p.focus, lagWarn)}
-			lines = append(lines, v.render(r, st.lines(id), true, r.columnHeader(v), "waiting for logs…")...)
+			id := pg.shown[i]
+			lines := append([]string{p.title(id, pw, pg.first+i == p.focus)}, p.rows(id)...)
 			for j, l := range lines {
-				if w := ansi.StringWidth(l); w < pw {
-					lines[j] = l + strings.Repeat(" ", pw-w)
-				}
+				lines[j] = padRight(l, pw)
 			}
 			blocks[gc] = lines
 		}
@@ -213,7 +325,7 @@ func (p *panes) render(r *renderer, st *store, lagWarn func(consumer.ShardStatus
 			if gr > 0 || line > 0 {
 				b.WriteByte('\n')
 			}
-			for gc := 0; gc < cols; gc++ {
+			for gc := 0; gc < pg.cols; gc++ {
 				if gc > 0 {
 					b.WriteString(sep)
 				}
@@ -226,8 +338,17 @@ func (p *panes) render(r *renderer, st *store, lagWarn func(consumer.ShardStatus
 	return b.String()
 }
 
+// rows is what the pane's view laid out; a pane is laid out before it is
+// shown, so none is missing but in a bug.
+func (p *panes) rows(id int) []string {
+	if v, ok := p.views[id]; ok {
+		return v.rows
+	}
+	return nil
+}
+
 // title is a pane's first line: shard, state, rate and lag.
-func (p *panes) title(id, w int, focused bool, lag func(consumer.ShardStatus) string) string {
+func (p *panes) title(id, w int, focused bool) string {
 	th := p.theme
 	s, ok := p.status[id]
 	text := fmt.Sprintf("s%d", id)
@@ -236,16 +357,15 @@ func (p *panes) title(id, w int, focused bool, lag func(consumer.ShardStatus) st
 	}
 	if ok {
 		text += fmt.Sprintf(" · %s · %s/s", s.State, rate(s.LogsOutPerSec))
-		if l := lag(s); l != "" {
+		if !(s.EndTime.IsZero() && s.Lag == 0) {
+			l, _ := p.lag.cell(&s)
 			text += " · lag " + l
 		}
 	}
 	text = truncateText(text, max(w-2, 1))
-	mark := " "
-	st := th.Shard(id).Bold(true)
+	mark, st := " ", p.titles[id][0]
 	if focused {
-		mark = "▌"
-		st = st.Reverse(true)
+		mark, st = "▌", p.titles[id][1]
 	}
 	return th.Gutter.Render(mark) + st.Render(text)
 }

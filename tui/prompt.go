@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
 
@@ -23,67 +26,133 @@ type promptResult struct {
 	ok    bool
 }
 
-// prompt is the one-line input for search, filter, save path and columns,
-// drawn in place of the status line.
+// prompt is a one-line input for search, filter, save path or columns,
+// drawn in place of the status line. Each kind is a prompt of its own, with
+// its own text and its own completions: a completion offered in one never
+// shows, nor is taken, in another. The log area owns them and applies the
+// answer as soon as a prompt closes, so the next key already goes to the
+// view.
 type prompt struct {
-	kind  promptKind
-	input textinput.Model
-	theme *themes.Theme
-	hint  string
+	keys    *keymap.Editor
+	theme   *themes.Theme
+	kind    promptKind
+	input   textinput.Model
+	hint    string
+	suggest func(value string) []string // nil: no completion
+	open    bool
+	result  *promptResult
+	width   int
 }
 
-func newPrompt(th *themes.Theme) *prompt {
+func newPrompt(km *keymap.Editor, th *themes.Theme, kind promptKind, suggest func(string) []string) *prompt {
 	in := textinput.New()
 	in.CharLimit = 4096
-	return &prompt{input: in, theme: th}
-}
-
-func (p *prompt) open(kind promptKind, value string, suggestions []string) tea.Cmd {
-	p.kind = kind
-	labels := map[promptKind]string{
+	in.PromptStyle = th.Prompt
+	in.Cursor.Style = th.Cursor
+	in.CompletionStyle = th.Dim
+	// A steady cursor: no blink timer redrawing the screen twice a second.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.KeyMap.AcceptSuggestion = km.Complete
+	in.ShowSuggestions = suggest != nil
+	in.Prompt = map[promptKind]string{
 		promptSearch:  "/",
 		promptFilter:  "filter: ",
 		promptSave:    "save to: ",
 		promptColumns: "columns: ",
-	}
-	hints := map[promptKind]string{
-		promptSearch:  "text or key=text, smart case · enter search · esc cancel",
-		promptFilter:  "text, key=text or !text · empty clears · enter apply · esc cancel",
-		promptSave:    "JSON lines · enter save · esc cancel",
-		promptColumns: "comma-separated field names · tab completes · enter apply",
-	}
-	p.hint = hints[kind]
-	p.input.Prompt = labels[kind]
-	p.input.PromptStyle = p.theme.Prompt
+	}[kind]
+	p := &prompt{keys: km, theme: th, kind: kind, input: in, suggest: suggest}
+	p.hint = map[promptKind]string{
+		promptSearch:  hints("text or key=text, smart case", hint(km.Complete, "completes a key"), hint(km.Apply, "search"), hint(km.Cancel, "cancel")),
+		promptFilter:  hints("text, key=text or !text", "empty clears", hint(km.Apply, "apply"), hint(km.Cancel, "cancel")),
+		promptSave:    hints("JSON lines", hint(km.Apply, "save"), hint(km.Cancel, "cancel")),
+		promptColumns: hints("comma-separated field names", hint(km.Complete, "completes"), hint(km.Apply, "apply")),
+	}[kind]
+	return p
+}
+
+// Focused implements focuser: an open prompt takes every key.
+func (p *prompt) Focused() bool { return p.open }
+
+// SetSize implements component; the height is always one row.
+func (p *prompt) SetSize(w, _ int) {
+	p.width = w
+	p.input.Width = max(w-textWidth(p.input.Prompt)-1, 1)
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *prompt) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Apply, p.keys.Cancel}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *prompt) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.keys.Apply, p.keys.Cancel, p.keys.Complete}}
+}
+
+// label sets the words before the input ("save 12 logs to: ").
+func (p *prompt) label(s string) {
+	p.input.Prompt = s
+	p.SetSize(p.width, 1)
+}
+
+// openWith opens the prompt on value.
+func (p *prompt) openWith(value string) tea.Cmd {
+	p.open, p.result = true, nil
 	p.input.SetValue(value)
 	p.input.CursorEnd()
-	p.input.ShowSuggestions = len(suggestions) > 0
-	p.input.SetSuggestions(suggestions)
+	p.complete()
 	return p.input.Focus()
 }
 
-// update edits the answer; on enter or esc it returns the result, which
-// the root applies at once (so the next key already goes to the view).
-func (p *prompt) update(msg tea.Msg) (tea.Cmd, *promptResult) {
-	if km, ok := msg.(tea.KeyMsg); ok {
-		switch km.Type {
-		case tea.KeyEsc:
-			p.input.Blur()
-			return nil, &promptResult{kind: p.kind}
-		case tea.KeyEnter:
-			p.input.Blur()
-			return nil, &promptResult{kind: p.kind, value: p.input.Value(), ok: true}
-		}
+// complete offers the completions of what is typed.
+func (p *prompt) complete() {
+	if p.suggest != nil {
+		p.input.SetSuggestions(p.suggest(p.input.Value()))
 	}
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	return cmd, nil
 }
 
-func (p *prompt) view(w int) string {
-	p.input.Width = max(w-textWidth(p.input.Prompt)-1, 1)
+// Update edits the answer; Apply or Cancel closes the prompt with a result
+// for take.
+func (p *prompt) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(km, p.keys.Cancel):
+			p.close(promptResult{kind: p.kind})
+			return nil
+		case key.Matches(km, p.keys.Apply):
+			p.close(promptResult{kind: p.kind, value: p.input.Value(), ok: true})
+			return nil
+		}
+	}
+	before := p.input.Value()
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		p.complete()
+	}
+	return cmd
+}
+
+func (p *prompt) close(r promptResult) {
+	p.input.Blur()
+	p.open = false
+	p.result = &r
+}
+
+// take returns the answer of a prompt that just closed, once.
+func (p *prompt) take() (promptResult, bool) {
+	if p.result == nil {
+		return promptResult{}, false
+	}
+	r := *p.result
+	p.result = nil
+	return r, true
+}
+
+// View implements component.
+func (p *prompt) View() string {
 	v := p.input.View()
-	if rest := w - textWidth(p.input.Prompt) - textWidth(p.input.Value()) - 4; rest > 20 {
+	if rest := p.width - textWidth(p.input.Prompt) - textWidth(p.input.Value()) - 4; rest > 20 {
 		v += "  " + p.theme.Dim.Render(truncateText(p.hint, rest))
 	}
 	return v

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/slstail/slstail/themes"
 )
 
 // Run shows the UI full screen until the user quits or ctx is cancelled,
@@ -15,6 +19,8 @@ import (
 // the stop error, joined. Extra program options (input, output) are for
 // tests and embedding.
 func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramOption) error {
+	opts = opts.withDefaults()
+	opts.Theme = keepAttributes(opts.Theme, termenv.NewOutput(os.Stdout))
 	m := New(src, opts)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -38,6 +44,21 @@ func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramO
 		err = errors.Join(m.fatal, err)
 	}
 	return err
+}
+
+// keepAttributes makes NO_COLOR remove colour only. Lip Gloss honours it by
+// dropping every attribute, bold and reverse video included, which leaves
+// search matches, the cursor line and the status bar invisible. The theme
+// itself already answers NO_COLOR ("auto" is "mono" then, and an explicit
+// theme wins, as no-color.org asks): under NO_COLOR it renders through a
+// renderer with the terminal's own profile instead.
+func keepAttributes(th themes.Theme, out *termenv.Output) themes.Theme {
+	if !out.EnvNoColor() {
+		return th
+	}
+	r := lipgloss.NewRenderer(out)
+	r.SetColorProfile(out.ColorProfile()) // ColorProfile, unlike EnvColorProfile, ignores NO_COLOR
+	return th.WithRenderer(r)
 }
 
 // abandonGrace is how long Run still waits, after a second ctrl+c, for the

@@ -13,18 +13,19 @@ import (
 
 // savedMsg reports a finished save.
 type savedMsg struct {
-	path string
-	n    int
-	err  error
+	path  string
+	n     int
+	scope string // which lines: "", "matching …", "of shard N"
+	err   error
 }
 
 // saveCmd writes recs as JSON lines to path, refusing to overwrite a file.
 // The records are a snapshot taken in Update: the ring keeps changing while
 // the file is written.
-func saveCmd(path string, recs []consumer.Record) tea.Cmd {
+func saveCmd(path string, recs []consumer.Record, scope string) tea.Cmd {
 	return func() tea.Msg {
 		n, err := writeJSONLines(path, recs)
-		return savedMsg{path: path, n: n, err: err}
+		return savedMsg{path: path, n: n, scope: scope, err: err}
 	}
 }
 
@@ -34,7 +35,9 @@ func writeJSONLines(path string, recs []consumer.Record) (int, error) {
 			path = filepath.Join(home, path[2:])
 		}
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	// Logs carry what should not be world-readable (tokens in URIs, user
+	// ids): only the user may read the file.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("save buffer: %w", err)
 	}

@@ -1,9 +1,6 @@
 package tui
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // highlight splits spans at the given byte ranges of their concatenated
 // text and paints the ranges pMatch.
@@ -87,11 +84,10 @@ func cut(spans []span, w int, wrap bool, maxRows int) (rows [][]span, widths []i
 				rw += sw
 				break
 			}
-			// Split at the last rune that fits.
+			// Split after the last grapheme cluster that fits.
 			n, i := rw, 0
 			for i < len(text) {
-				r, size := utf8.DecodeRuneInString(text[i:])
-				cw := runeWidth(r)
+				size, cw := nextCluster(text[i:])
 				if n+cw > limit {
 					break
 				}
@@ -114,8 +110,8 @@ func cut(spans []span, w int, wrap bool, maxRows int) (rows [][]span, widths []i
 			row, rw = nil, 0
 			text = text[i:]
 			if i == 0 && rw == 0 {
-				// A rune wider than the row: drop it rather than loop.
-				_, size := utf8.DecodeRuneInString(text)
+				// A cluster wider than the row: drop it rather than loop.
+				size, _ := nextCluster(text)
 				text = text[size:]
 			}
 		}

@@ -83,7 +83,8 @@ func TestColourRendering(t *testing.T) {
 		}
 		if th.Name == "dark" {
 			// Shard 1's colour (palette entry 1, ANSI 208 on dark) tags its lines.
-			m.rend.invalidate()
+			m.logs.rend.invalidate()
+			send(m, linesMsg{})
 			if !strings.Contains(m.View(), "\x1b[38;5;208ms1") {
 				t.Errorf("shard 1 not coloured:\n%q", m.View())
 			}
@@ -95,7 +96,7 @@ func TestDetailOfNoteIsIgnored(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 12)
 	m.store.addNote("query: *")
 	send(m, tea.KeyMsg{Type: tea.KeyEnter})
-	if m.mode != modeNormal {
+	if !idle(m) {
 		t.Error("enter on a marker line opened a detail view")
 	}
 	_ = consumer.Record{}

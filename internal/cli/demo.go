@@ -20,6 +20,7 @@ type demoOptions struct {
 	query    string
 	from     string
 	output   string
+	template string
 	max      int64
 	seed     uint64
 	backfill time.Duration
@@ -35,7 +36,8 @@ fed by a generated nginx/CDN access log (with bursts of 5xx errors, latency spik
 and a noisy bot), and tails it through the same consumer path as real SLS.`,
 		Example: `  slstail demo
   slstail demo --query '* | where cast(cdn_in as bigint) > 70'
-  slstail demo --output jsonl --max 100 | jq -c '{status, uri}'`,
+  slstail demo --output jsonl --max 100 | jq -c '{status, uri}'
+  slstail demo --max 20 --template '{{.Time.Format "15:04:05"}} {{.F.status}} {{.F.uri}}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDemo(cmd, s, o) },
 	}
@@ -44,8 +46,9 @@ and a noisy bot), and tails it through the same consumer path as real SLS.`,
 	f.IntVar(&o.shards, "shards", slsd.DefaultShards, "shards of the demo logstore")
 	f.StringVarP(&o.query, "query", "q", "", "initial SPL query")
 	f.StringVar(&o.from, "from", "begin", "where to start: begin, end, -1m, ...")
-	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw")
-	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
+	f.StringVarP(&o.output, "output", "o", "", "plain output instead of the TUI: jsonl, raw, or template")
+	f.StringVar(&o.template, "template", "", "Go template for each log, as tail's (implies -o template)")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs; implies plain output")
 	f.Uint64Var(&o.seed, "seed", 0, "generator seed (0: a new stream each run)")
 	f.DurationVar(&o.backfill, "backfill", 30*time.Second, "history written as a burst when the demo starts, so that --from begin has something to show")
 	f.String("theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
@@ -132,9 +135,23 @@ func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demo
 
 func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 	ctx := cmd.Context()
+	// Everything the user got wrong is found before the server starts, as
+	// tail does: the config file (its theme and keys apply), --query (with
+	// a caret under the mistake), --from, --output and --template.
+	set, err := resolveSettings(cmd, s.getenv)
+	if err != nil {
+		return err
+	}
 	from, err := consumer.ParseStartFrom(o.from)
 	if err != nil {
 		return usageError(fmt.Errorf("--from: %w", err))
+	}
+	plain := outputChoice{format: o.output, template: o.template, max: o.max}.plain(s.Out)
+	var enc recordEncoder
+	if plain {
+		if enc, err = newEncoder(orDefault(o.output, "jsonl"), o.template); err != nil {
+			return usageError(err)
+		}
 	}
 	env, err := startDemo(ctx, o)
 	if err != nil {
@@ -151,7 +168,6 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 		From:        from,
 		LogFile:     sdkLogFile(s.getenv),
 	}
-	plain := outputChoice{format: o.output, max: o.max}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
@@ -159,15 +175,7 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 		return err
 	}
 	if plain {
-		enc, err := newEncoder(orDefault(o.output, "jsonl"), "")
-		if err != nil {
-			return usageError(err)
-		}
 		return runPlain(ctx, sess, newPlainOut(s.Out, enc, plainLimits{max: o.max}), s.Err, interrupts())
-	}
-	set, err := resolveSettings(cmd, s.getenv)
-	if err != nil {
-		return err
 	}
 	set.Endpoint, set.Project, set.Logstore, set.Query = env.srv.Endpoint(), env.project, env.store, o.query
 	return runTUI(ctx, sess, set, s.getenv)

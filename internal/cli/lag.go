@@ -57,13 +57,20 @@ func runLag(cmd *cobra.Command, s Env, o *lagOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	for {
+	// On a terminal each refresh replaces the last, like watch(1); into a
+	// pipe or file, clear-screen codes would be garbage, so refreshes are
+	// separated by a blank line instead.
+	clearScreen := o.watch && o.output == "table" && isTerminal(s.Out)
+	for n := 0; ; n++ {
 		shards, err := consumer.DescribeGroup(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("describe group %q: %w", cfg.Group, err)
 		}
-		if o.watch && o.output == "table" {
-			fmt.Fprint(s.Out, "\x1b[H\x1b[2J") // clear, like watch(1)
+		switch {
+		case clearScreen:
+			fmt.Fprint(s.Out, "\x1b[H\x1b[2J")
+		case n > 0 && o.output == "table":
+			fmt.Fprintln(s.Out)
 		}
 		if err := printLag(s.Out, o.output, cfg.Group, shards, time.Now()); err != nil {
 			return flushOrEPIPE(err)

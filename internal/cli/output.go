@@ -95,6 +95,7 @@ type templateData struct {
 	// values; Fields is the list the README documents, so that
 	// {{range .Fields}}{{.Key}}{{end}} works.
 	Topic, Source string
+	Receive       templateTime // empty when SLS did not record it
 	Tags          []consumer.Field
 	Fields        []consumer.Field
 	F             map[string]string
@@ -120,7 +121,7 @@ func (tw *templateEncoder) AppendRecord(b []byte, r *consumer.Record) ([]byte, e
 	start := len(b)
 	tw.out.b = b
 	data := templateData{Record: r, Topic: textsafe.Sanitize(r.Topic()), Source: textsafe.Sanitize(r.Source()),
-		Tags: tw.tags, Fields: tw.fields, F: tw.f}
+		Receive: templateTime{r.Receive()}, Tags: tw.tags, Fields: tw.fields, F: tw.f}
 	if err := tw.t.Execute(&tw.out, data); err != nil {
 		return b[:start], usageError(fmt.Errorf("--template: %w", err))
 	}

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/spf13/cobra"
 )
 
@@ -26,9 +29,23 @@ Try it without an account:  slstail demo`
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return checkCommonFlags(cmd) }
 
 	tail := newTailCmd(s)
-	root.AddCommand(tail, newDemoCmd(s), newServeCmd(s), newSplCmd(s), newLagCmd(s), newVersionCmd(s))
+	root.AddCommand(tail, newDemoCmd(s), newServeCmd(s), newSplCmd(s), newLagCmd(s), newGroupsCmd(s), newVersionCmd(s))
 	root.PersistentFlags().String("config", "", "config file (default $XDG_CONFIG_HOME/slstail/config.toml; env SLSTAIL_CONFIG)")
 	return root
+}
+
+// checkCommonFlags checks, once for every command that has them, the flags
+// whose values cobra cannot check by type.
+func checkCommonFlags(cmd *cobra.Command) error {
+	// --max 0 and --max -5 used to mean "no limit", which a typo should
+	// not: leave --max out for that.
+	if f := cmd.Flags().Lookup("max"); f != nil && f.Changed {
+		if n, err := strconv.ParseInt(f.Value.String(), 10, 64); err == nil && n <= 0 {
+			return usageError(fmt.Errorf("--max %d: want a positive number of logs (leave --max out for no limit)", n))
+		}
+	}
+	return nil
 }

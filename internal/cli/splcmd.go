@@ -16,8 +16,9 @@ func newSplCmd(s Env) *cobra.Command {
 		Short: "Run an SPL query over JSON lines offline",
 		Long: `spl evaluates an SPL query the way SLS does during consumption, over logs read as
 JSON lines (one object a log, string values) from FILE or stdin, and writes the
-resulting logs as JSON lines in field order. Use it to try a query on a sample
-before tailing with it.
+resulting logs as JSON lines in field order, shaped as tail --output jsonl
+writes them (__time__ and __shard__ as numbers). Use it to try a query on a
+sample before tailing with it.
 
 A query error exits 2 with its line and column; a bad input line is reported
 with its line number on stderr and skipped.`,

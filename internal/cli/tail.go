@@ -45,10 +45,10 @@ terminal, JSON lines when stdout is a pipe or with --output.`,
 	f.StringVarP(&o.output, "output", "o", "", "plain output: jsonl, raw, or template (default: the TUI on a terminal, jsonl otherwise)")
 	f.StringVar(&o.template, "template", "", "Go template for each log: {{.Time}} {{.Shard}} {{.Topic}} {{.Source}} {{.F.field}}")
 	f.StringVar(&o.until, "until", "", "stop once every shard is read past this time (RFC3339 or -5m); implies plain output")
-	f.Int64Var(&o.max, "max", 0, "stop after this many logs (0: no limit); implies plain output")
+	f.Int64Var(&o.max, "max", 0, "stop after this many logs; implies plain output")
 	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	f.IntVar(&o.buffer, "buffer-lines", 0, "TUI lines kept in memory (default 100000)")
-	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.log)")
+	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.<pid>.log)")
 	return cmd
 }
 
@@ -61,6 +61,11 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 	if err != nil {
 		return err
 	}
+	release, err := joinAs(&cfg, s.Err, s.getenv)
+	if err != nil {
+		return err
+	}
+	defer release()
 	plain := outputChoice{format: o.output, template: o.template, max: o.max, until: o.until}.plain(s.Out)
 	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
 	cfg.Limit = o.max

@@ -67,6 +67,58 @@ func joinErrors(errs []*Error) error {
 	return errors.Join(all...)
 }
 
+// JoinErrors joins the mistakes found by Load, Resolve and the caller's own
+// checks of the settings (through Settings.Invalid) into one error: file
+// mistakes first, top to bottom, then those of flags and the environment in
+// the order given. Nested joins are flattened and nils dropped; it returns
+// nil when there is nothing, and the error itself when there is one.
+func JoinErrors(errs ...error) error {
+	var flat []error
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		flat = append(flat, err)
+	}
+	for _, err := range errs {
+		walk(err)
+	}
+	where := func(err error) (file bool, line int) {
+		var e *Error
+		if errors.As(err, &e) && e.Path != "" {
+			return true, e.Line
+		}
+		return false, 0
+	}
+	slices.SortStableFunc(flat, func(a, b error) int {
+		fa, la := where(a)
+		fb, lb := where(b)
+		switch {
+		case fa && fb:
+			return cmp.Compare(la, lb)
+		case fa:
+			return -1
+		case fb:
+			return 1
+		}
+		return 0
+	})
+	switch len(flat) {
+	case 0:
+		return nil
+	case 1:
+		return flat[0]
+	}
+	return errors.Join(flat...)
+}
+
 // suggest returns the candidate closest to s when it is close enough to be a
 // likely typo, or "".
 func suggest(s string, candidates []string) string {

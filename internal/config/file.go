@@ -36,12 +36,16 @@ type File struct {
 	DefaultProfile string  // profile used when neither --profile nor SLSTAIL_PROFILE names one
 	Global         Profile // settings at the top level: they apply under every profile
 	Profiles       map[string]Profile
+	Highlight      []HighlightRule // [[highlight]] rules, in order (highlight.go)
 
 	// md and src locate keys for error messages and tell a setting that is
 	// absent from one written as "" (group = "" asks for an ephemeral group
 	// even when the top level names one).
 	md  toml.MetaData
 	src string
+	// bad holds the keys (toml.Key.String()) whose values Load rejected and
+	// left out, so that Resolve neither uses them nor reports them again.
+	bad map[string]bool
 }
 
 // Profile is a set of settings as written in the file, at the top level or
@@ -52,6 +56,7 @@ type Profile struct {
 	Logstore      string
 	Query         string
 	Group         string // consumer group; "" means an ephemeral one
+	Consumer      string // this slstail's name in a named group; "" means user@host
 	From          string // start position, checked by the CLI (see Settings.Invalid)
 	Theme         string
 	AliyunProfile string // profile in ~/.aliyun/config.json to take credentials from
@@ -61,17 +66,23 @@ type Profile struct {
 
 // settingKeys are the keys a Profile (or the top level) may hold.
 var settingKeys = []string{
-	"endpoint", "project", "logstore", "query", "group", "from",
+	"endpoint", "project", "logstore", "query", "group", "consumer", "from",
 	"theme", "aliyun_profile", "buffer_lines", "keys",
 }
 
 // topKeys are the keys only the top level may hold.
-var topKeys = []string{"default_profile", "profiles"}
+var topKeys = []string{"default_profile", "profiles", "highlight"}
 
 // Load reads and validates the config file at path. All the problems found
 // are reported at once, each with the file, line and key, in an error that
 // unwraps to one or more *Error. A missing file gives an error that wraps
 // fs.ErrNotExist.
+//
+// A file that is valid TOML but has mistakes (unknown keys, bad values) is
+// returned along with the error, its mistaken values left out: resolving
+// what is left finds the mistakes of flags and the environment too, so that
+// the user sees them all in one run (see JoinErrors). A syntax error
+// returns no File.
 func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -90,13 +101,10 @@ func parse(path, src string) (*File, error) {
 		}
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
-	f := &File{Path: path, Exists: true, Profiles: map[string]Profile{}, md: md, src: src}
+	f := &File{Path: path, Exists: true, Profiles: map[string]Profile{}, md: md, src: src, bad: map[string]bool{}}
 	l := loader{f: f}
 	l.top(doc)
-	if err := joinErrors(l.errs); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return f, joinErrors(l.errs)
 }
 
 // tomlMessage phrases a syntax error with the key it concerns, if known.
@@ -114,7 +122,9 @@ type loader struct {
 	errs []*Error
 }
 
+// errorf reports a mistake at key, whose value is then left out.
 func (l *loader) errorf(key toml.Key, format string, args ...any) {
+	l.f.bad[key.String()] = true
 	l.errs = append(l.errs, &Error{Path: l.f.Path, Line: l.f.line(key), Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -128,6 +138,8 @@ func (l *loader) top(doc map[string]any) {
 			}
 		case "profiles":
 			l.profiles(key, v)
+		case "highlight":
+			l.highlight(key, v)
 		default:
 			if !l.setting(key, v, &l.f.Global) {
 				l.unknown(key, append(slices.Clone(topKeys), settingKeys...))
@@ -180,6 +192,8 @@ func (l *loader) setting(key toml.Key, v any, p *Profile) bool {
 		dst = &p.Query
 	case "group":
 		dst = &p.Group
+	case "consumer":
+		dst = &p.Consumer
 	case "from":
 		dst = &p.From
 	case "aliyun_profile":
@@ -188,6 +202,7 @@ func (l *loader) setting(key toml.Key, v any, p *Profile) bool {
 		if s, ok := l.str(key, v); ok {
 			if err := checkTheme(s); err != nil {
 				l.errorf(key, "%s: %v", key, err)
+				return true
 			}
 			p.Theme = s
 		}
@@ -200,6 +215,7 @@ func (l *loader) setting(key toml.Key, v any, p *Profile) bool {
 		}
 		if err := checkBufferLines(n); err != nil {
 			l.errorf(key, "%s: %v", key, err)
+			return true
 		}
 		p.BufferLines = int(n)
 		return true

@@ -64,7 +64,8 @@ func userConfigDir(goos string, getenv func(string) string) (string, error) {
 // empty, else $SLSTAIL_CONFIG, else DefaultPath. A file the user named that
 // does not exist is an error; a missing default file is not, and yields an
 // empty File (with Path set, and Exists false) so that everything falls back
-// to flags, the environment and defaults.
+// to flags, the environment and defaults. Like Load, it returns a file with
+// mistakes along with its error.
 func Open(flagPath string, getenv func(string) string) (*File, error) {
 	path, named := flagPath, "--config"
 	if path == "" {

@@ -17,11 +17,13 @@ type Settings struct {
 	Logstore      string
 	Query         string
 	Group         string // "" means an ephemeral consumer group
+	Consumer      string // the consumer name in a named group; "" means the default, user@host
 	From          string // unchecked; see Invalid
 	Theme         string
 	AliyunProfile string
 	BufferLines   int
 	Keys          map[string][]string // action → keys, top level merged with the profile's
+	Highlight     []HighlightRule     // the file's [[highlight]] rules, before the built-in ones
 
 	// Sources says where each value came from, by setting name ("project",
 	// "theme", "profile", …) and by "keys.ACTION" for each key override.
@@ -91,6 +93,7 @@ var stringSettings = []setting{
 	{"logstore", "logstore", []string{"SLSTAIL_LOGSTORE"}},
 	{"query", "query", []string{"SLSTAIL_QUERY"}},
 	{"group", "group", []string{"SLSTAIL_GROUP"}},
+	{"consumer", "consumer", []string{"SLSTAIL_CONSUMER"}},
 	{"from", "from", []string{"SLSTAIL_FROM"}},
 	{"theme", "theme", []string{"SLSTAIL_THEME"}},
 	// ALIBABA_CLOUD_PROFILE is the aliyun CLI's own variable; honouring it
@@ -113,25 +116,35 @@ var stringSettings = []setting{
 // default_profile; none is fine, but naming one the file lacks is an error
 // that lists those it has. Theme and buffer_lines are checked whatever their
 // source; the other values are the caller's to check (see Invalid).
+//
+// Every mistake is reported, not just the first: the error joins them (see
+// JoinErrors), and the Settings returned hold what could be resolved, so
+// that the caller can check those values too and report everything at once.
+// A value the file had wrong (Load reported it) is left at its default and
+// not reported again.
 func Resolve(f *File, flags map[string]string, getenv func(string) string) (Settings, error) {
 	if f == nil {
 		f = &File{}
 	}
 	s := Settings{Sources: map[string]Source{}, file: f}
-	if err := s.chooseProfile(f, flags, getenv); err != nil {
-		return Settings{}, err
-	}
+	var errs []error
 	var prof *Profile
-	if p, ok := f.Profiles[s.Profile]; ok {
+	if err := s.chooseProfile(f, flags, getenv); err != nil {
+		errs = append(errs, err)
+	} else if p, ok := f.Profiles[s.Profile]; ok {
 		prof = &p
 	}
 	for _, st := range stringSettings {
 		v, src := lookup(f, s.Profile, prof, st, flags, getenv)
+		if f.bad[src.key.String()] && len(src.key) > 0 {
+			v, src = defaultValue(st.key), Source{}
+		}
 		s.Sources[st.key] = src
 		if err := s.set(st.key, v); err != nil {
-			return Settings{}, err
+			errs = append(errs, err)
 		}
 	}
+	s.Highlight = slices.Clone(f.Highlight)
 	s.Keys = map[string][]string{}
 	for _, level := range []struct {
 		p   *Profile
@@ -144,13 +157,16 @@ func Resolve(f *File, flags map[string]string, getenv func(string) string) (Sett
 			continue
 		}
 		for action, keys := range level.p.Keys {
-			s.Keys[action] = slices.Clone(keys)
 			src := level.src
 			src.key = append(slices.Clone(src.key), action)
+			if f.bad[src.key.String()] {
+				continue // Load reported it; a half-read list would only add noise
+			}
+			s.Keys[action] = slices.Clone(keys)
 			s.Sources["keys."+action] = src
 		}
 	}
-	return s, nil
+	return s, JoinErrors(errs...)
 }
 
 func (s *Settings) chooseProfile(f *File, flags map[string]string, getenv func(string) string) error {
@@ -159,7 +175,7 @@ func (s *Settings) chooseProfile(f *File, flags map[string]string, getenv func(s
 		s.Profile, src = name, Source{Origin: OriginFlag, Name: "--profile"}
 	} else if name := getenv(EnvProfile); name != "" {
 		s.Profile, src = name, Source{Origin: OriginEnv, Name: EnvProfile}
-	} else if f.DefaultProfile != "" {
+	} else if f.DefaultProfile != "" && !f.bad["default_profile"] {
 		s.Profile, src = f.DefaultProfile, Source{Origin: OriginFile, key: toml.Key{"default_profile"}}
 	}
 	s.Sources["profile"] = src
@@ -197,15 +213,19 @@ func lookup(f *File, profile string, prof *Profile, st setting, flags map[string
 	if f.md.IsDefined(st.key) {
 		return fileValue(f.Global, st.key), Source{Origin: OriginFile, key: toml.Key{st.key}}
 	}
-	switch st.key {
+	return defaultValue(st.key), Source{}
+}
+
+func defaultValue(key string) string {
+	switch key {
 	case "from":
-		return DefaultFrom, Source{}
+		return DefaultFrom
 	case "theme":
-		return DefaultTheme, Source{}
+		return DefaultTheme
 	case "buffer_lines":
-		return strconv.Itoa(DefaultBufferLines), Source{}
+		return strconv.Itoa(DefaultBufferLines)
 	}
-	return "", Source{}
+	return ""
 }
 
 func fileValue(p Profile, key string) string {
@@ -220,6 +240,8 @@ func fileValue(p Profile, key string) string {
 		return p.Query
 	case "group":
 		return p.Group
+	case "consumer":
+		return p.Consumer
 	case "from":
 		return p.From
 	case "theme":
@@ -246,6 +268,8 @@ func (s *Settings) set(key, v string) error {
 		s.Query = v
 	case "group":
 		s.Group = v
+	case "consumer":
+		s.Consumer = v
 	case "from":
 		s.From = v
 	case "aliyun_profile":

@@ -40,6 +40,8 @@ func get(s Settings, key string) string {
 		return s.Query
 	case "group":
 		return s.Group
+	case "consumer":
+		return s.Consumer
 	case "from":
 		return s.From
 	case "theme":
@@ -129,6 +131,7 @@ func TestSourceString(t *testing.T) {
 		"logstore":       "env SLSTAIL_LOGSTORE",
 		"query":          "profile prod",
 		"group":          "profile prod",
+		"consumer":       "default",
 		"from":           "profile prod",
 		"theme":          "config file",
 		"aliyun_profile": "profile prod",
@@ -323,5 +326,71 @@ func TestInvalid(t *testing.T) {
 		if !errors.Is(got, cause) {
 			t.Errorf("Invalid(%q) does not wrap the cause", tt.setting)
 		}
+	}
+}
+
+// TestEveryMistakeAtOnce: a file with mistakes still resolves, so that the
+// mistakes of the flags and the environment are reported in the same run,
+// and a value the file had wrong is neither used nor reported twice.
+func TestEveryMistakeAtOnce(t *testing.T) {
+	src := `default_profile = "prod"
+theme = "drak"
+[profiles.prod]
+endpoint = "e.example.com"
+logstor = "x"
+buffer_lines = 0
+consumer = "jane@laptop"
+[profiles.prod.keys]
+pause = ["space", 3]
+quit = "x"
+`
+	f, ferr := parse(cfgPath, src)
+	if ferr == nil || f == nil {
+		t.Fatalf("parse = %v, %v: want the file and its errors", f, ferr)
+	}
+	s, rerr := Resolve(f, map[string]string{"buffer-lines": "many"}, env("SLSTAIL_THEME", "solarized"))
+	if rerr == nil {
+		t.Fatal("Resolve found nothing wrong")
+	}
+	if s.Endpoint != "e.example.com" || s.Consumer != "jane@laptop" || s.BufferLines != 0 || s.Theme != "" {
+		t.Errorf("resolved %+v: want the good values and the defaults' zero for the bad", s)
+	}
+	if _, ok := s.Keys["pause"]; ok || !reflect.DeepEqual(s.Keys["quit"], []string{"x"}) {
+		t.Errorf("keys %v: want the half-read pause left out, quit kept", s.Keys)
+	}
+	lines := strings.Split(JoinErrors(rerr, ferr).Error(), "\n")
+	want := []string{
+		cfgPath + ":2: theme: unknown theme",
+		cfgPath + ":5: unknown key \"profiles.prod.logstor\"",
+		cfgPath + ":6: profiles.prod.buffer_lines",
+		cfgPath + ":9: profiles.prod.keys.pause[1]",
+		"env SLSTAIL_THEME: unknown theme \"solarized\"",
+		"flag --buffer-lines: \"many\" is not a whole number",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("error %d = %q, want %q in it", i, lines[i], w)
+		}
+	}
+}
+
+func TestJoinErrors(t *testing.T) {
+	if JoinErrors() != nil || JoinErrors(nil, errors.Join(nil)) != nil {
+		t.Error("nothing joined is not nil")
+	}
+	one := errors.New("one")
+	if JoinErrors(nil, one) != one {
+		t.Error("a single error is not returned as itself")
+	}
+	a := &Error{Path: cfgPath, Line: 7, Msg: "a"}
+	b := &Error{Path: cfgPath, Line: 2, Msg: "b"}
+	flag := &Error{Source: "flag --from", Msg: "c"}
+	got := JoinErrors(flag, errors.Join(a, nil, b), one).Error()
+	want := "config " + cfgPath + ":2: b\nconfig " + cfgPath + ":7: a\nflag --from: c\none"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -354,3 +354,34 @@ func ExampleGenerator_Next() {
 	// protocol=HTTP/1.1
 	// status=200
 }
+
+// FailingBackend names the backend whose 5xx make the burst.
+func TestFailingBackend(t *testing.T) {
+	g := New(7, Options{})
+	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	found := 0
+	for s := range 180 {
+		at := start.Add(time.Duration(s) * time.Second)
+		backend := g.FailingBackend(at)
+		if backend == "" {
+			continue
+		}
+		found++
+		fails, total := 0, 0
+		for i := range 400 {
+			l := g.Next(at.Add(time.Duration(i) * time.Millisecond))
+			if up, _ := l.Get("upstream_addr"); up == backend {
+				total++
+				if st, _ := l.Get("status"); st >= "500" {
+					fails++
+				}
+			}
+		}
+		if total == 0 || fails*2 < total {
+			t.Fatalf("at %v backend %s failed %d of %d requests", at, backend, fails, total)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no error burst in three minutes")
+	}
+}

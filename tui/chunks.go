@@ -1,0 +1,130 @@
+package tui
+
+// chunkRing is the line buffer of ring, stored so that a snapshot of it is
+// cheap and stays valid while Update goes on appending and evicting: the
+// entries live in fixed chunks that are written once, slot by slot, and
+// never reused. Eviction moves first forward and drops a chunk only when
+// all of its lines are gone; it never writes to a slot. A snapshot is the
+// list of chunk pointers with first and next: about two kilobytes for a
+// million lines, where copying the entries would be 88 MB and tens of
+// milliseconds on the UI goroutine.
+//
+// It has ring's API and semantics (same seqs, same capacity, same evicted
+// count), so that the store can switch to it by changing its constructor;
+// the views that read the buffer off the Update loop (preview, facets,
+// timeline) take snapshots of it.
+type chunkRing struct {
+	chunks []*chunk // chunks[i] holds seqs from (cbase+i)*chunkLen
+	cbase  uint64
+	cap    int
+	first  uint64
+	next   uint64
+
+	evicted uint64 // lines dropped because the buffer was full
+}
+
+// chunkLen is the lines of a chunk: 4,096 entries are ~360 KB, small next
+// to a buffer of 100,000 lines, and a snapshot of a million lines is 245
+// pointers.
+const (
+	chunkBits = 12
+	chunkLen  = 1 << chunkBits
+)
+
+type chunk [chunkLen]entry
+
+func newChunkRing(capacity int) *chunkRing { return &chunkRing{cap: capacity} }
+
+func (r *chunkRing) len() int { return int(r.next - r.first) }
+
+func (r *chunkRing) slot(seq uint64) *entry {
+	return &r.chunks[seq>>chunkBits-r.cbase][seq&(chunkLen-1)]
+}
+
+// push appends e and returns the entry it evicted, if any.
+func (r *chunkRing) push(e entry) (old entry, evicted bool) {
+	if r.len() == r.cap {
+		old = *r.slot(r.first)
+		r.first++
+		r.evicted++
+		evicted = true
+		if r.first&(chunkLen-1) == 0 {
+			r.dropFront()
+		}
+	}
+	if int(r.next>>chunkBits-r.cbase) == len(r.chunks) {
+		if len(r.chunks) == 0 {
+			r.cbase = r.next >> chunkBits
+		}
+		r.chunks = append(r.chunks, new(chunk))
+	}
+	*r.slot(r.next) = e
+	r.next++
+	return old, evicted
+}
+
+// dropFront forgets the first chunk, whose lines are all evicted. The slot
+// is cleared in the pointer slice, never in the chunk: a snapshot may still
+// be reading it.
+func (r *chunkRing) dropFront() {
+	r.chunks[0] = nil
+	r.chunks = r.chunks[1:]
+	r.cbase++
+	if cap(r.chunks) > 2*len(r.chunks)+16 {
+		// Re-slicing from the front leaks capacity; copy now and then.
+		r.chunks = append([]*chunk(nil), r.chunks...)
+	}
+}
+
+// at returns the entry with sequence number seq, or nil when it is gone.
+func (r *chunkRing) at(seq uint64) *entry {
+	if seq < r.first || seq >= r.next {
+		return nil
+	}
+	return r.slot(seq)
+}
+
+// clear drops every line and releases the memory (once no snapshot holds it).
+func (r *chunkRing) clear() {
+	r.chunks = nil
+	r.first = r.next
+	r.cbase = r.next >> chunkBits
+}
+
+// snapshot returns an immutable view of the lines buffered now.
+func (r *chunkRing) snapshot() *bufSnap {
+	return &bufSnap{chunks: append([]*chunk(nil), r.chunks...), cbase: r.cbase, first: r.first, next: r.next}
+}
+
+// bufSnap is the buffer as it was when the snapshot was taken. It is safe
+// to read from any goroutine: the ring writes only slots at or after next
+// and never writes to a chunk it has dropped.
+type bufSnap struct {
+	chunks      []*chunk
+	cbase       uint64
+	first, next uint64
+}
+
+func (s *bufSnap) len() int { return int(s.next - s.first) }
+
+func (s *bufSnap) at(seq uint64) *entry {
+	if seq < s.first || seq >= s.next {
+		return nil
+	}
+	return &s.chunks[seq>>chunkBits-s.cbase][seq&(chunkLen-1)]
+}
+
+// runs yields the lines in order as runs of consecutive entries (one per
+// chunk), with the seq of each run's first entry: loops over a million
+// lines index slices rather than call a function per line.
+func (s *bufSnap) runs(yield func(first uint64, es []entry) bool) {
+	for seq := s.first; seq < s.next; {
+		c := s.chunks[seq>>chunkBits-s.cbase]
+		i := int(seq & (chunkLen - 1))
+		end := min(chunkLen, i+int(s.next-seq))
+		if !yield(seq, c[i:end]) {
+			return
+		}
+		seq += uint64(end - i)
+	}
+}

@@ -1,0 +1,489 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
+	"github.com/slstail/slstail/themes"
+)
+
+// viewKind is the log area's layout, switched with the toggle-view key.
+type viewKind int
+
+const (
+	viewTail viewKind = iota
+	viewPanes
+)
+
+// logs is the log area: the merged tail or the per-shard panes, the detail
+// of one line opened from them, and the prompts (search, filter, columns,
+// save) that act on what they show. The root feeds it the buffer and hands
+// it the keys no text field, overlay or global binding took.
+//
+// It owns how lines are shown (the formatter, the renderer and its frame
+// cache, the search) while the root owns the buffer they come from; the
+// filter lives with the buffer's indexes, and the log area sets it.
+type logs struct {
+	keys   *keymap.KeyMap
+	theme  *themes.Theme
+	store  *store
+	fmtr   *formatter
+	rend   *renderer
+	search *matcher
+
+	view     viewKind
+	tail     *logView
+	panes    *panes
+	detail   *detail
+	inDetail bool
+	prompts  map[promptKind]*prompt
+	prompt   *prompt // the open one, or nil
+
+	// What s saves, taken when its prompt opens, so that the prompt can
+	// say what the file will hold and the file holds just that.
+	saving     []consumer.Record
+	savingWhat string
+
+	clearing bool // c asked to clear; the next key says yes or no
+
+	saveDir string
+	now     func() time.Time
+	width   int
+	height  int
+}
+
+func newLogs(km *keymap.KeyMap, th *themes.Theme, st *store, opts Options, lag lagFormat, clip io.Writer) *logs {
+	f := newFormatter(opts.Location)
+	r := newRenderer(st, f, newLineStyles(*th))
+	l := &logs{
+		keys: km, theme: th, store: st, fmtr: f, rend: r,
+		tail:    newLogView(&km.View, r, st, -1),
+		panes:   newPanes(&km.View, th, r, st, lag),
+		detail:  newDetail(km, th, opts.Location, clip),
+		saveDir: opts.SaveDir,
+		now:     opts.Now,
+	}
+	fields := func(value string) []string { return fieldSuggestions(value, st.fields) }
+	columns := func(value string) []string { return columnSuggestions(value, st.fields) }
+	l.prompts = map[promptKind]*prompt{
+		promptSearch:  newPrompt(&km.Editor, th, promptSearch, fields),
+		promptFilter:  newPrompt(&km.Editor, th, promptFilter, fields),
+		promptSave:    newPrompt(&km.Editor, th, promptSave, nil),
+		promptColumns: newPrompt(&km.Editor, th, promptColumns, columns),
+	}
+	return l
+}
+
+// openPrompt opens the prompt of kind on value.
+func (l *logs) openPrompt(kind promptKind, value string) tea.Cmd {
+	l.prompt = l.prompts[kind]
+	return l.prompt.openWith(value)
+}
+
+// Focused implements focuser: an open prompt, or the question whether to
+// clear, takes every key.
+func (l *logs) Focused() bool { return l.prompt != nil || l.clearing }
+
+// SetSize implements component. The prompt is drawn in the status line's
+// row, so it takes the full width.
+func (l *logs) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.tail.SetSize(w, h)
+	l.panes.SetSize(w, h)
+	l.detail.SetSize(w, h)
+	for _, p := range l.prompts {
+		p.SetSize(w, 1)
+	}
+	l.settle()
+}
+
+// ShortHelp implements help.KeyMap: the keys of what is shown.
+func (l *logs) ShortHelp() []key.Binding {
+	switch {
+	case l.prompt != nil:
+		return l.prompt.ShortHelp()
+	case l.inDetail:
+		return append(l.detail.ShortHelp(), l.keys.Global.Back)
+	}
+	return l.keys.View.ShortHelp()
+}
+
+// FullHelp implements help.KeyMap.
+func (l *logs) FullHelp() [][]key.Binding {
+	switch {
+	case l.prompt != nil:
+		return l.prompt.FullHelp()
+	case l.inDetail:
+		return l.detail.FullHelp()
+	}
+	return l.keys.View.FullHelp()
+}
+
+// active is the log view the keys move in: the merged tail or the zoomed
+// pane. In the pane grid it is nil.
+func (l *logs) active() *logView {
+	if l.view == viewTail {
+		return l.tail
+	}
+	return l.panes.active()
+}
+
+// Update handles the keys of the area and the root's news; it settles the
+// views it shows afterwards, so View only draws.
+func (l *logs) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		cmd = l.onKey(msg)
+	case tea.MouseMsg:
+		switch {
+		case l.inDetail:
+			cmd = l.detail.Update(msg)
+		case l.active() != nil:
+			cmd = l.active().Update(msg)
+		}
+	case backMsg:
+		switch {
+		case l.inDetail:
+			l.inDetail = false
+		case l.view == viewPanes && l.panes.back():
+		case l.search != nil:
+			l.setSearch(nil)
+		}
+	case toggleViewMsg:
+		l.inDetail = false
+		if l.view == viewTail {
+			l.view = viewPanes
+			l.panes.sync(l.store.ids, nil)
+		} else {
+			l.view = viewTail
+		}
+	case consumer.Status:
+		l.panes.sync(l.store.ids, msg.Shards)
+	case linesMsg:
+	default:
+		if l.prompt != nil {
+			cmd = l.prompt.Update(msg)
+		}
+	}
+	l.settle()
+	return cmd
+}
+
+func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
+	if l.clearing {
+		l.clearing = false
+		if key.Matches(msg, l.keys.View.Clear) {
+			return l.clear()
+		}
+		return notify(noticeInfo, "kept the buffer")
+	}
+	if l.prompt != nil {
+		cmd := l.prompt.Update(msg)
+		if res, ok := l.prompt.take(); ok {
+			l.prompt = nil
+			return l.onPrompt(res)
+		}
+		return cmd
+	}
+	if l.inDetail {
+		if key.Matches(msg, l.keys.Detail.Close) {
+			l.inDetail = false
+			return nil
+		}
+		return l.detail.Update(msg)
+	}
+	k := &l.keys.View
+	v := l.active()
+	switch {
+	case v != nil && key.Matches(msg, k.Open):
+		if e := v.cursorEntry(); e != nil && !e.isNote() {
+			l.detail.show(e.rec)
+			l.inDetail = true
+		}
+	case key.Matches(msg, k.Search):
+		pat := ""
+		if l.search != nil {
+			pat = l.search.pattern
+		}
+		return l.openPrompt(promptSearch, pat)
+	case key.Matches(msg, k.NextMatch):
+		return l.findMatch(-1, false)
+	case key.Matches(msg, k.PrevMatch):
+		return l.findMatch(+1, false)
+	case key.Matches(msg, k.Filter):
+		pat := ""
+		if l.store.filter != nil {
+			pat = l.store.filter.pattern
+		}
+		return l.openPrompt(promptFilter, pat)
+	case key.Matches(msg, k.ViewMode):
+		l.fmtr.mode = (l.fmtr.mode + 1) % numViewModes
+		if l.fmtr.mode == vmColumns && len(l.fmtr.columns) == 0 {
+			l.fmtr.setColumns(defaultColumns(l.store.fields))
+		}
+		l.rend.invalidate()
+		return notify(noticeInfo, "line format: "+l.fmtr.mode.String())
+	case key.Matches(msg, k.Columns):
+		return l.openPrompt(promptColumns, strings.Join(l.fmtr.columns, ","))
+	case key.Matches(msg, k.Wrap):
+		l.rend.wrap = !l.rend.wrap
+		l.rend.invalidate()
+	case key.Matches(msg, k.Save):
+		l.saving, l.savingWhat = l.snapshot()
+		l.prompts[promptSave].label(fmt.Sprintf("save %s logs%s to: ", formatCount(len(l.saving)), spaced(l.savingWhat)))
+		return l.openPrompt(promptSave, l.defaultSavePath())
+	case key.Matches(msg, k.Clear):
+		if l.store.ring.len() > 0 {
+			l.clearing = true // asked in the status line: promptView
+		}
+	case l.view == viewTail:
+		return l.tail.Update(msg)
+	default:
+		return l.panes.Update(msg)
+	}
+	return nil
+}
+
+// clear empties the buffer, as c asked and c again confirmed.
+func (l *logs) clear() tea.Cmd {
+	n := l.store.ring.len()
+	l.store.clear()
+	l.rend.invalidate()
+	l.tail.setFollow(l.tail.lines(), true)
+	l.panes.setFollow(true)
+	return notify(noticeInfo, "cleared "+formatCount(n)+" lines")
+}
+
+// fieldSuggestions completes a field name typed as the key of key=text
+// (after a "!", in a filter).
+func fieldSuggestions(value string, fields []string) []string {
+	if strings.ContainsAny(value, "= ") {
+		return nil
+	}
+	prefix := ""
+	if strings.HasPrefix(value, "!") {
+		prefix = "!"
+	}
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, prefix+f+"=")
+	}
+	return out
+}
+
+// columnSuggestions completes the last name of a comma-separated list.
+func columnSuggestions(value string, fields []string) []string {
+	prefix := ""
+	if i := strings.LastIndexByte(value, ','); i >= 0 {
+		prefix = value[:i+1]
+	}
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, prefix+f)
+	}
+	return out
+}
+
+func (l *logs) onPrompt(msg promptResult) tea.Cmd {
+	if !msg.ok {
+		l.saving = nil
+		return nil
+	}
+	v := strings.TrimSpace(msg.value)
+	switch msg.kind {
+	case promptSearch:
+		if v == "" {
+			l.setSearch(nil)
+			return nil
+		}
+		l.setSearch(newMatcher(v))
+		return l.findMatch(-1, true)
+	case promptFilter:
+		var cmd tea.Cmd
+		if v == "" {
+			l.store.setFilter(nil)
+			cmd = notify(noticeInfo, "filter cleared")
+		} else {
+			l.store.setFilter(newMatcher(v))
+			cmd = notify(noticeInfo, fmt.Sprintf("filter %q: %d of %d lines", v, l.store.fAll.Len(), l.store.ring.len()))
+		}
+		l.rend.invalidate()
+		return cmd
+	case promptSave:
+		recs, what := l.saving, l.savingWhat
+		l.saving = nil
+		if v == "" {
+			return nil
+		}
+		return tea.Sequence(notify(noticeInfo, fmt.Sprintf("saving %d logs…", len(recs))), saveCmd(v, recs, what))
+	case promptColumns:
+		var cols []string
+		for _, c := range strings.Split(v, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				cols = append(cols, c)
+			}
+		}
+		l.fmtr.setColumns(cols)
+		if len(cols) > 0 {
+			l.fmtr.mode = vmColumns
+		}
+		l.rend.invalidate()
+	}
+	return nil
+}
+
+// snapshot copies the records the active view shows (the pane grid: the
+// merged tail's), the filter applied, for saving, and says which they are.
+// Record values are immutable once delivered, so a shallow copy is a
+// consistent snapshot.
+func (l *logs) snapshot() ([]consumer.Record, string) {
+	ls, v := l.store.lines(-1), l.active()
+	var what []string
+	if v != nil {
+		ls = v.lines()
+		if v.shard >= 0 {
+			what = append(what, fmt.Sprintf("of shard %d", v.shard))
+		}
+	}
+	if f := l.store.filter; f != nil {
+		what = append(what, fmt.Sprintf("matching %q", f.pattern))
+	}
+	out := make([]consumer.Record, 0, ls.Len())
+	for i := 0; i < ls.Len(); i++ {
+		if e := l.store.ring.at(ls.At(i)); e != nil && !e.isNote() {
+			out = append(out, e.rec)
+		}
+	}
+	return out, strings.Join(what, " ")
+}
+
+func (l *logs) setSearch(s *matcher) {
+	l.search = s
+	l.rend.search = s
+	l.rend.invalidate()
+}
+
+// findMatch moves the active view to the next match: dir -1 is older.
+func (l *logs) findMatch(dir int, fromCursor bool) tea.Cmd {
+	if l.search == nil {
+		return nil
+	}
+	v := l.active()
+	if v == nil {
+		return nil
+	}
+	ls := v.lines()
+	if fromCursor {
+		// "/" starts at the cursor line itself.
+		if e := v.cursorEntry(); e != nil && l.search.matchEntry(e) {
+			v.jump(ls, v.cursor)
+			return nil
+		}
+	}
+	seq, ok := v.find(ls, l.search, dir)
+	if !ok {
+		where := "older"
+		if dir > 0 {
+			where = "newer"
+		}
+		return notify(noticeWarn, fmt.Sprintf("no %s match for %q", where, l.search.pattern))
+	}
+	v.jump(ls, seq)
+	return nil
+}
+
+func (l *logs) defaultSavePath() string {
+	name := "slstail-" + l.now().Format("20060102-150405") + ".jsonl"
+	return filepath.Join(l.saveDir, name)
+}
+
+// settle lays out the views shown for the next View: once a frame, so
+// that they share the renderer's frame cache. A column that widened while
+// formatting gets the lines laid out again, so that columns align.
+func (l *logs) settle() {
+	if l.inDetail || l.width == 0 {
+		return
+	}
+	for pass := 0; pass < 2; pass++ {
+		l.fmtr.grown = false
+		if l.view == viewTail {
+			l.tail.settle(l.emptyText())
+		} else {
+			l.panes.settle()
+		}
+		if !l.fmtr.grown {
+			break
+		}
+		l.rend.invalidate()
+	}
+	l.fmtr.grown = false
+	l.rend.endFrame()
+}
+
+func (l *logs) emptyText() string {
+	if l.store.filter != nil && l.store.ring.len() > 0 {
+		return fmt.Sprintf("no line of %s matches the filter %q (%s)", formatCount(l.store.ring.len()), l.store.filter.pattern, hint(l.keys.View.Filter, "to change"))
+	}
+	return "waiting for logs…"
+}
+
+// View implements component.
+func (l *logs) View() string {
+	switch {
+	case l.inDetail:
+		return l.detail.View()
+	case l.view == viewPanes:
+		return l.panes.View()
+	}
+	return l.tail.View()
+}
+
+// promptView is the open prompt, or the question whether to clear, drawn
+// in the status line's row.
+func (l *logs) promptView() string {
+	switch {
+	case l.clearing:
+		q := fmt.Sprintf("clear %s buffered lines? ", formatCount(l.store.ring.len()))
+		return l.theme.Warn.Render(q) + l.theme.Dim.Render(truncateText(hints(hint(l.keys.View.Clear, "again clears"), "any other key keeps them"), max(l.width-textWidth(q), 0)))
+	case l.prompt != nil:
+		return l.prompt.View()
+	}
+	return ""
+}
+
+// viewState is what the status line says about the log area.
+type viewState struct {
+	follow  bool
+	waiting int
+	filter  string
+	search  string
+	format  string // "" for the default format without wrapping
+}
+
+func (l *logs) state() viewState {
+	s := viewState{follow: l.panes.following()}
+	if v := l.active(); v != nil {
+		s.follow, s.waiting = v.follow, v.waiting()
+	}
+	if f := l.store.filter; f != nil {
+		s.filter = f.pattern
+	}
+	if l.search != nil {
+		s.search = l.search.pattern
+	}
+	if l.fmtr.mode != vmDefault || l.rend.wrap {
+		s.format = l.fmtr.mode.String()
+		if l.rend.wrap {
+			s.format += "+wrap"
+		}
+	}
+	return s
+}
