@@ -13,21 +13,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"sort"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
-	consumerLibrary "github.com/aliyun/aliyun-log-go-sdk/consumer"
-	"github.com/go-kit/kit/log"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/slsd"
 )
 
@@ -72,81 +69,35 @@ func benchServer(b *testing.B, shards, groups int) *slsd.Server {
 	return srv
 }
 
-// appendLogJSON is the jsonl line of one log, as Record.AppendJSON writes
-// it, straight from the SDK's types: what the bare consumer writes.
-func appendLogJSON(b []byte, shard int, g *sls.LogGroup, l *sls.Log) []byte {
-	b = append(b, `{"__time__":`...)
-	b = strconv.AppendInt(b, int64(l.GetTime()), 10)
-	b = append(b, `,"__shard__":`...)
-	b = strconv.AppendInt(b, int64(shard), 10)
-	b = append(b, `,"__topic__":`...)
-	b = textsafe.AppendJSONString(b, g.GetTopic())
-	b = append(b, `,"__source__":`...)
-	b = textsafe.AppendJSONString(b, g.GetSource())
-	for _, c := range l.Contents {
-		b = append(b, ',')
-		b = textsafe.AppendJSONString(b, c.GetKey())
-		b = append(b, ':')
-		b = textsafe.AppendJSONString(b, c.GetValue())
-	}
-	return append(b, '}', '\n')
-}
-
-var benchGroupN atomic.Int64
-
-// runBare reads every log with the SDK's consumer alone, each shard worker
-// encoding its logs as JSON lines to io.Discard, and returns the time from
-// the first log to the last.
-func runBare(b *testing.B, endpoint string, total int64) time.Duration {
-	var n, first atomic.Int64
-	done := make(chan struct{})
-	w := consumerLibrary.InitConsumerWorkerWithCheckpointTracker(consumerLibrary.LogHubConfig{
-		Endpoint: endpoint, AccessKeyID: cliKey.ID, AccessKeySecret: cliKey.Secret,
-		Project: "demo", Logstore: "access",
-		ConsumerGroupName: fmt.Sprintf("bare-%d", benchGroupN.Add(1)), ConsumerName: "bare",
-		CursorPosition: consumerLibrary.BEGIN_CURSOR, HeartbeatIntervalInSecond: 5, DataFetchIntervalInMs: 1,
-		Logger: log.NewNopLogger(), HTTPClient: slsd.NewHTTPClient(endpoint),
-	}, func(shard int, gl *sls.LogGroupList, ct consumerLibrary.CheckPointTracker) (string, error) {
-		var buf []byte
-		k := 0
-		for _, g := range gl.LogGroups {
-			for _, l := range g.Logs {
-				buf = appendLogJSON(buf, shard, g, l)
-				k++
-			}
-		}
-		io.Discard.Write(buf)
-		if k > 0 {
-			first.CompareAndSwap(0, time.Now().UnixNano())
-			if n.Add(int64(k)) == total {
-				close(done)
-			}
-		}
-		_ = ct.SaveCheckPoint(false)
-		return "", nil
-	})
-	w.Start()
-	<-done
-	elapsed := time.Duration(time.Now().UnixNano() - first.Load())
-	w.StopAndWait()
-	return elapsed
-}
-
-// tailResult is one run of the binary.
+// tailResult is one run of a process.
 type tailResult struct {
 	firstToLast time.Duration // first line to last line
 	exitAfter   time.Duration // last line to exit
 	rssKiB      int64
+	cpu         time.Duration // user + system
 }
 
-// runTailBinary runs `slstail tail --from begin --max total -o jsonl` with
-// its output read (and dropped) by the harness, which notes when the first
-// and the last line arrived.
-func runTailBinary(b *testing.B, bin, endpoint string, total int64) tailResult {
+var benchGroupN atomic.Int64
+
+// tailArgs are the arguments of `slstail tail --from begin --max total -o jsonl`.
+func tailArgs(endpoint string, total int64) []string {
+	return []string{"tail", "--endpoint", endpoint, "--project", "demo", "--logstore", "access",
+		"--from", "begin", "--max", strconv.FormatInt(total, 10), "-o", "jsonl"}
+}
+
+// bareArgs are the arguments of testdata/barecon, in a group of its own.
+func bareArgs(endpoint string, total int64) []string {
+	return []string{"-endpoint", endpoint, "-group", fmt.Sprintf("bare-%d", benchGroupN.Add(1)), "-max", strconv.FormatInt(total, 10)}
+}
+
+// runTailBinary runs bin with args, its output (total JSON lines) read and
+// dropped by the harness, which notes when the first and the last line
+// arrived: the bare consumer and the tail write the same lines to the same
+// kind of pipe.
+func runTailBinary(b *testing.B, bin string, args []string, total int64) tailResult {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "tail", "--endpoint", endpoint, "--project", "demo", "--logstore", "access",
-		"--from", "begin", "--max", strconv.FormatInt(total, 10), "-o", "jsonl")
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "ALIBABA_CLOUD_ACCESS_KEY_ID="+cliKey.ID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+cliKey.Secret,
 		"HOME="+b.TempDir(), "XDG_STATE_HOME="+b.TempDir(), "XDG_CONFIG_HOME="+b.TempDir())
 	out, err := cmd.StdoutPipe()
@@ -208,16 +159,24 @@ func runTailBinary(b *testing.B, bin, endpoint string, total int64) tailResult {
 	if lines != total {
 		b.Fatalf("%s wrote %d lines, want %d", bin, lines, total)
 	}
-	return tailResult{firstToLast: last.Sub(first), exitAfter: exited.Sub(last), rssKiB: hwm.Load()}
+	r := tailResult{firstToLast: last.Sub(first), exitAfter: exited.Sub(last), rssKiB: hwm.Load()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.cpu = time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime))
+	}
+	return r
 }
 
 func benchBinary(b *testing.B) string {
 	if bin := os.Getenv("SLSTAIL_BIN"); bin != "" {
 		return bin
 	}
-	bin := b.TempDir() + "/slstail"
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/slstail/slstail").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+	return goBuild(b, "github.com/slstail/slstail")
+}
+
+func goBuild(b *testing.B, pkg string) string {
+	bin := b.TempDir() + "/bin"
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		b.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
 	return bin
 }
@@ -229,16 +188,21 @@ func medianOf(ds []time.Duration) time.Duration {
 }
 
 // BenchmarkTailVsBare runs, round after round on the same data, the bare
-// SDK consumer and the tail binary (and the "before" binary, if given),
-// with 4 to 256 shards, and reports each side's logs/s from the first log
-// to the last, the tail's share of the bare consumer's (the median of the
-// per-round ratios), its peak RSS, and how long it took to exit after its
-// last line (--max: checkpoints committed, ephemeral group deleted).
+// SDK consumer (testdata/barecon) and the tail binary (and the "before"
+// binary, if given), each a process writing the same JSON lines to a pipe,
+// with 4 to 256 shards. It reports each side's logs/s from the first line
+// to the last and CPU (user + system) per log, the tail's share of the bare
+// consumer's throughput (the median of the per-round ratios) and of its CPU
+// per log, its peak RSS, and how long it took to exit after its last line
+// (--max: checkpoints committed, ephemeral group deleted). On a shared
+// machine the wall-clock ratios move with whatever else runs; CPU per log
+// moves far less.
 func BenchmarkTailVsBare(b *testing.B) {
 	bins := map[string]string{"tail": benchBinary(b)}
 	if before := os.Getenv("SLSTAIL_BIN_BEFORE"); before != "" {
 		bins["before"] = before
 	}
+	bare := goBuild(b, "github.com/slstail/slstail/internal/cli/testdata/barecon")
 	groups := 8000 // 200,000 logs
 	if v, err := strconv.Atoi(os.Getenv("BENCH_GROUPS")); err == nil {
 		groups = v
@@ -247,28 +211,40 @@ func BenchmarkTailVsBare(b *testing.B) {
 	for _, shards := range []int{4, 16, 64, 256} {
 		b.Run(fmt.Sprintf("shards=%d", shards), func(b *testing.B) {
 			srv := benchServer(b, shards, groups)
-			bare := []time.Duration{}
+			var bareRes []tailResult
 			res := map[string][]tailResult{}
 			for i := 0; i < b.N; i++ {
-				bare = append(bare, runBare(b, srv.Endpoint(), total))
+				bareRes = append(bareRes, runTailBinary(b, bare, bareArgs(srv.Endpoint(), total), total))
 				for name, bin := range bins {
-					res[name] = append(res[name], runTailBinary(b, bin, srv.Endpoint(), total))
+					res[name] = append(res[name], runTailBinary(b, bin, tailArgs(srv.Endpoint(), total), total))
 				}
 			}
-			b.ReportMetric(float64(total)/medianOf(bare).Seconds(), "bare-logs/s")
+			var bareWalls []time.Duration
+			var bareCPU time.Duration
+			for _, r := range bareRes {
+				bareWalls = append(bareWalls, r.firstToLast)
+				bareCPU += r.cpu
+			}
+			n := float64(total) * float64(b.N)
+			b.ReportMetric(float64(total)/medianOf(bareWalls).Seconds(), "bare-logs/s")
+			b.ReportMetric(bareCPU.Seconds()*1e6/n, "bare-cpu-µs/log")
 			for name, rs := range res {
 				ratios := make([]float64, len(rs))
 				var walls, exits []time.Duration
 				var rss int64
+				var cpu time.Duration
 				for i, r := range rs {
-					ratios[i] = bare[i].Seconds() / r.firstToLast.Seconds()
+					ratios[i] = bareRes[i].firstToLast.Seconds() / r.firstToLast.Seconds()
 					walls = append(walls, r.firstToLast)
 					exits = append(exits, r.exitAfter)
 					rss = max(rss, r.rssKiB)
+					cpu += r.cpu
 				}
 				sort.Float64s(ratios)
 				b.ReportMetric(float64(total)/medianOf(walls).Seconds(), name+"-logs/s")
 				b.ReportMetric(100*ratios[len(ratios)/2], name+"-%-of-bare")
+				b.ReportMetric(cpu.Seconds()*1e6/n, name+"-cpu-µs/log")
+				b.ReportMetric(100*bareCPU.Seconds()/cpu.Seconds(), name+"-cpu-%-of-bare")
 				b.ReportMetric(float64(rss)/1024, name+"-peak-RSS-MiB")
 				b.ReportMetric(float64(medianOf(exits).Microseconds())/1000, name+"-exit-ms")
 			}
@@ -291,7 +267,7 @@ func BenchmarkTailMaxExit(b *testing.B) {
 			res := map[string][]tailResult{}
 			for i := 0; i < b.N; i++ {
 				for name, bin := range bins {
-					res[name] = append(res[name], runTailBinary(b, bin, srv.Endpoint(), 10))
+					res[name] = append(res[name], runTailBinary(b, bin, tailArgs(srv.Endpoint(), 10), 10))
 				}
 			}
 			for name, rs := range res {

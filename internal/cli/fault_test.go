@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -35,15 +36,30 @@ import (
 
 var faultKills = flag.Int("fault.kills", 2, "SIGKILLs in TestFaultSignals")
 
-// buildSlstail builds the binary into dir.
-func buildSlstail(t *testing.T, dir string) string {
+// builtDir holds the binary the package's tests share; TestMain removes it.
+var (
+	builtDir  string
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
+
+// buildSlstail builds the binary once for the package's tests.
+func buildSlstail(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(dir, "slstail")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/slstail/slstail").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		if builtDir, buildErr = os.MkdirTemp("", "slstail-cli-test"); buildErr != nil {
+			return
+		}
+		built = filepath.Join(builtDir, "slstail")
+		if out, err := exec.Command("go", "build", "-o", built, "github.com/slstail/slstail").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return built
 }
 
 // seqWriter writes logs numbered by "seq", four groups at a time (the
@@ -183,11 +199,12 @@ func TestFaultSignals(t *testing.T) {
 	}
 	cleanEnv(t)
 	dir := t.TempDir()
-	bin := buildSlstail(t, dir)
+	bin := buildSlstail(t)
 	srv := cliServer(t, 0)
 	// A short group timeout, adopted by every run (slstail never changes a
-	// group's settings): a killed consumer's shards are free again within
-	// a heartbeat or two.
+	// group's settings): should a run come up under another consumer name,
+	// a killed consumer's shards are free again within a heartbeat or two.
+	// Under the default name (<user>@<host>) a restart gets them at once.
 	admin := sls.CreateNormalInterface(srv.Endpoint(), cliKey.ID, cliKey.Secret, "")
 	admin.SetHTTPClient(slsd.NewHTTPClient(srv.Endpoint()))
 	if err := admin.CreateConsumerGroup("demo", "access", sls.ConsumerGroup{ConsumerGroupName: "faults", Timeout: 2}); err != nil {
@@ -319,8 +336,7 @@ func TestFaultExitPaths(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	cleanEnv(t)
-	dir := t.TempDir()
-	bin := buildSlstail(t, dir)
+	bin := buildSlstail(t)
 	srv := cliServer(t, 0)
 	sw := startSeqWriter(t, srv)
 	defer sw.halt()
