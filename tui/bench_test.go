@@ -44,7 +44,7 @@ func benchModel(b *testing.B, lines, shards int) *Model {
 	b.Cleanup(m.closeDone)
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	for i := 0; i < lines; i++ {
-		m.store.add(benchRecord(i%shards, i))
+		m.store.add(benchRecord(i%shards, i), false)
 	}
 	f := m.src.(*fakeSource)
 	f.status.Shards = shardStatus(shards)
@@ -72,7 +72,7 @@ func BenchmarkView(b *testing.B) {
 						if mode == "cold" {
 							m.logs.rend.invalidate()
 						} else {
-							m.store.add(benchRecord(next%4, next))
+							m.store.add(benchRecord(next%4, next), false)
 							next++
 						}
 						m.logs.Update(linesMsg{}) // lays the frame out, as a batch does
@@ -139,7 +139,7 @@ func BenchmarkMemoryPerLine(b *testing.B) {
 				base := liveHeap()
 				st := newStore(n)
 				for j := 0; j < n; j++ {
-					st.add(benchRecord(j%4, j))
+					st.add(benchRecord(j%4, j), false)
 				}
 				total := liveHeap() - base
 				runtime.KeepAlive(st)

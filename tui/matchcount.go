@@ -96,6 +96,18 @@ func (c *matchCount) add(seq uint64, e *entry) {
 	}
 }
 
+// catchUp counts the lines appended to buf since the last call and forgets
+// the evicted ones: a batch's lines, in the Update that appended them.
+func (c *matchCount) catchUp(buf *chunkRing) {
+	c.trim(buf.first)
+	if !c.ready {
+		return // the count in flight catches up when it lands
+	}
+	for seq := max(c.upto, buf.first); seq < buf.next; seq++ {
+		c.add(seq, buf.at(seq))
+	}
+}
+
 // trim forgets the matches that were evicted.
 func (c *matchCount) trim(first uint64) { c.seqs.trim(first) }
 
