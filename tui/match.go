@@ -2,10 +2,10 @@ package tui
 
 import (
 	"errors"
-	"slices"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
