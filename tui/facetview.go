@@ -115,10 +115,11 @@ func (f *facetView) take() (facetAction, bool) {
 // open shows the view: counting field at once, or asking for one.
 func (f *facetView) open(field string) tea.Cmd {
 	f.notice = ""
+	f.res = nil
+	f.input.SetValue(field) // a new question: not the last one's field
 	if field == "" {
 		return f.editField()
 	}
-	f.input.SetValue(field)
 	return f.count(field)
 }
 

@@ -132,6 +132,9 @@ func compileMatcher(pattern string) (*matcher, error) {
 		}
 		re, err := regexp.Compile(src)
 		if err != nil {
+			if _, raw := regexp.Compile(expr); raw != nil {
+				err = raw // name the text as typed, not with the (?i) added
+			}
 			return nil, fmt.Errorf("regular expression %q: %w", expr, unwrapSyntax(err))
 		}
 		m.re = re

@@ -208,6 +208,7 @@ func (t *timelineView) chart(cols []column, k int) []string {
 		top = max(top, col.all)
 	}
 	top = niceCeil(top)
+	mono := th.Name == "mono" && t.label != ""
 	var out []string
 	for r := barRows - 1; r >= 0; r-- {
 		var b strings.Builder
@@ -233,6 +234,10 @@ func (t *timelineView) chart(cols []column, k int) []string {
 			switch {
 			case fm > 0:
 				cell = th.Spark.Render(vbarEighths[fm])
+			case fa == 8 && mono:
+				// Without colour, the lines that do not match are shaded,
+				// so that the matching part stands apart.
+				cell = th.Dim.Render("░")
 			case fa > 0:
 				cell = th.Dim.Render(vbarEighths[fa])
 			}
@@ -274,6 +279,9 @@ func (t *timelineView) chart(cols []column, k int) []string {
 	}
 	out = append(out, th.Title.Render(truncateText(info, t.width)))
 	legend := " " + th.Dim.Render("█") + " in view"
+	if mono {
+		legend = " " + th.Dim.Render("░") + " in view"
+	}
 	if t.label != "" {
 		legend += "  " + th.Spark.Render("█") + " matching"
 	}
