@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
 	"github.com/slstail/slstail/consumer"
+	hl "github.com/slstail/slstail/internal/highlight"
 	"github.com/slstail/slstail/themes"
 )
 
@@ -422,4 +425,58 @@ func TestGoldenRootTail(t *testing.T) {
 			goldenView(t, m)
 		})
 	}
+}
+
+// Severity in the tail: the time and the value that matched take the
+// rule's style (the built-in 5xx and 4xx ones, and the config file's,
+// which come first), in colour themes and in mono as attributes.
+func TestRootSeverityPaintsTimeAndValue(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.ANSI256)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	for _, th := range []themes.Theme{themes.Dark(), themes.Mono()} {
+		t.Run(th.Name, func(t *testing.T) {
+			f := newFake()
+			m := newTestModel(t, f, 200, 12, func(o *Options) {
+				o.Theme = th
+				o.Highlight = []hl.Rule{{Field: "upstream_addr", Match: "prefix:10.0.0.3", Style: "#ff8800"}}
+			})
+			send(m, deliver(0, 0,
+				recWith(0, 1, consumer.Field{Key: "status", Value: "503"}),
+				recWith(0, 2, consumer.Field{Key: "status", Value: "200"}),
+				recWith(0, 3, consumer.Field{Key: "upstream_addr", Value: "10.0.0.3:80"}, consumer.Field{Key: "status", Value: "200"}),
+				recWith(0, 4, consumer.Field{Key: "status", Value: "204"}), // the cursor line
+			))
+			sev := m.logs.fmtr.sev
+			errCodes := sev.codes(styleOf(t, sev, "error"), false).pre
+			userCodes := sev.codes(styleOf(t, sev, "#ff8800"), false).pre
+			if errCodes == "" || userCodes == "" || errCodes == userCodes {
+				t.Fatalf("codes error %q, user %q: want two different styles", errCodes, userCodes)
+			}
+			lines := logLines(m)
+			if !strings.Contains(lines[0], errCodes+"18:20:00.137") || !strings.Contains(lines[0], errCodes+"503") {
+				t.Errorf("the 503 line's time and status are not painted as an error: %q", lines[0])
+			}
+			if strings.Contains(lines[1], errCodes) || strings.Contains(lines[1], userCodes) {
+				t.Errorf("the 200 line is painted: %q", lines[1])
+			}
+			if !strings.Contains(lines[2], userCodes+"10.0.0.3:80") {
+				t.Errorf("the config file's rule is not applied: %q", lines[2])
+			}
+			if colour := containsColour(errCodes); colour != (th.Name != "mono") {
+				t.Errorf("error codes %q: colour %v in %s", errCodes, colour, th.Name)
+			}
+		})
+	}
+}
+
+// styleOf is the index of the severity style named by a level or colour.
+func styleOf(t *testing.T, s *severity, name string) int {
+	t.Helper()
+	for i, st := range s.rules.Styles() {
+		if st.Level.String() == name || (st.Level == hl.LevelColor && st.Color == name) {
+			return i
+		}
+	}
+	t.Fatalf("no style %q", name)
+	return -1
 }
