@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"github.com/slstail/slstail/consumer"
 	hl "github.com/slstail/slstail/internal/highlight"
@@ -479,4 +481,37 @@ func styleOf(t *testing.T, s *severity, name string) int {
 	}
 	t.Fatalf("no style %q", name)
 	return -1
+}
+
+// The facet flow under the Bubble Tea runtime, keys sent without waiting
+// for the count's command between the ones that only move: F, a field by
+// completion, enter; then j enter filter to the second value at once.
+func TestTeaRootFacets(t *testing.T) {
+	f := newFake()
+	f.status.Shards = shardStatus(2)
+	m := New(f, testOptions())
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	tm.Send(statusTickMsg(t0))
+	feed(f, 2, 20)
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("items/39 ")) },
+		teatest.WithDuration(10*time.Second))
+	for _, k := range press("F", "s", "t", "tab", "enter") {
+		tm.Send(k)
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("COUNT")) },
+		teatest.WithDuration(10*time.Second))
+	for _, k := range press("j", "enter", "k") {
+		tm.Send(k)
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("status==")) },
+		teatest.WithDuration(10*time.Second))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	fm.closeDone()
+	if fm.overlay != nil {
+		t.Fatal("the facet view is still open")
+	}
+	goldenView(t, fm)
 }
