@@ -136,6 +136,7 @@ func (f *facetView) count(field string) tea.Cmd {
 	f.input.Blur()
 	snap, view := f.deps.snapshot()
 	return f.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		res, ok := countFacet(ctx, snap, view, field, facetTop)
 		if !ok {
 			return nil

@@ -212,6 +212,9 @@ func (l *logs) recount() tea.Cmd {
 		return nil
 	}
 	l.countOf, l.counted = l.search, vf
+	if l.search == nil {
+		return l.count.reset(nil, vf, &bufSnap{})
+	}
 	return l.count.reset(l.search, vf, l.store.snapshot())
 }
 

@@ -33,17 +33,19 @@ type matchCountMsg struct {
 	upto uint64
 }
 
-// reset starts counting search's matches among the lines of view in snap.
-// A nil search stops counting.
+// reset starts counting search's matches among the lines of view in snap,
+// which it releases when done. A nil search stops counting.
 func (c *matchCount) reset(search *matcher, view lineFilter, snap *bufSnap) tea.Cmd {
 	c.search, c.view = search, view
 	c.seqs.reset()
 	c.ready = false
 	if search == nil {
 		c.jobs.stop()
+		snap.release()
 		return nil
 	}
 	return c.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		seqs, ok := countMatches(ctx, snap, search, view)
 		if !ok {
 			return nil

@@ -373,6 +373,7 @@ func (p *previewView) start() tea.Cmd {
 	snap := p.deps.snapshot()
 	loc := p.deps.loc
 	return p.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		res, ok := runPreview(ctx, prog, snap, loc)
 		if !ok {
 			return nil

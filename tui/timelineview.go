@@ -74,6 +74,7 @@ func (t *timelineView) count() tea.Cmd {
 	per := t.perShard
 	t.label = src.label
 	return t.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer src.snap.release()
 		d, ok := bucketize(ctx, src, per)
 		if !ok {
 			return nil
