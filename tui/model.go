@@ -331,7 +331,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.layout() // the preview's height follows its result
 		return cmd
 	case debounceMsg:
-		if msg.kind == "preview" && m.editor.stage == stageEdit {
+		if msg.kind == "preview" && m.editor.stage != stageIdle {
 			return m.preview.Update(msg)
 		}
 		return nil
@@ -565,9 +565,9 @@ func (m *Model) layout() {
 }
 
 // previewRows is the rows the preview takes under the editor: some while
-// a query is typed, none otherwise.
+// a query is typed and its start chosen, none otherwise.
 func (m *Model) previewRows() int {
-	if m.editor.stage != stageEdit {
+	if m.editor.stage == stageIdle {
 		return 0
 	}
 	return m.preview.Height()

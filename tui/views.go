@@ -44,10 +44,14 @@ func (m *Model) openEditor(text string) tea.Cmd {
 }
 
 // syncPreview hands the preview the editor's text while a query is typed,
-// and stops it otherwise.
+// keeps its verdict while the start position is chosen (the last look
+// before a restart), and stops it once the editor closes.
 func (m *Model) syncPreview() tea.Cmd {
-	if m.editor.stage != stageEdit {
+	switch m.editor.stage {
+	case stageIdle:
 		m.preview.stop()
+		return nil
+	case stageFrom:
 		return nil
 	}
 	return m.preview.SetQuery(m.editor.input.Value())

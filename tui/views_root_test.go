@@ -276,6 +276,11 @@ func TestRootPreview(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "keeps nothing of 100 buffered lines") {
 		t.Fatalf("preview of a query that keeps nothing:\n%s", v)
 	}
+	keys(t, m, "enter")
+	if v := m.View(); !strings.Contains(v, "start from:") || !strings.Contains(v, "keeps nothing of 100 buffered lines") {
+		t.Fatalf("the verdict is gone while the start is chosen:\n%s", v)
+	}
+	keys(t, m, "esc")
 	keys(t, m, "ctrl+o")
 	if v := m.View(); !strings.Contains(v, "preview off") {
 		t.Fatalf("ctrl+o did not hide the preview:\n%s", v)
