@@ -235,9 +235,12 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if l.inDetail {
-		if key.Matches(msg, l.keys.Detail.Close) {
+		switch {
+		case key.Matches(msg, l.keys.Detail.Close):
 			l.inDetail = false
 			return nil
+		case key.Matches(msg, l.keys.View.Handoff):
+			return l.copyHandoff() // from the line shown, the cursor line
 		}
 		return l.detail.Update(msg)
 	}

@@ -409,6 +409,13 @@ func TestRootHandoff(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "copied: slstail --profile prod") {
 		t.Fatalf("the command is not shown:\n%s", v)
 	}
+	// From the detail view too, from the line it shows.
+	clip.Reset()
+	keys(t, m, "j", "enter", "Y")
+	if !m.logs.inDetail || !strings.Contains(m.bar.state.notice, "--from 2026-11-24T18:20:00Z") {
+		t.Fatalf("Y in the detail view: detail %v, notice %q", m.logs.inDetail, m.bar.state.notice)
+	}
+	keys(t, m, "esc")
 	// Without a profile: the connection flags.
 	m.opts.Profile = ""
 	clip.Reset()
