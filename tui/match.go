@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/slstail/slstail/consumer"
 )
 
 // matcher is the local filter and search predicate. A pattern matches a log
@@ -33,6 +35,7 @@ type matcher struct {
 	re        *regexp.Regexp
 	keyed     bool
 	exact     bool // key==text
+	get       func(*consumer.Record) (string, bool) // the exact key's value (meta fields too)
 	negate    bool
 	fold      bool
 	all       []*matcher // "a && b": every one must match
@@ -49,7 +52,7 @@ func exactMatcher(field, value string, negate bool) *matcher {
 	if negate {
 		p = "!" + p
 	}
-	return &matcher{pattern: p, key: field, text: value, keyed: true, exact: true, negate: negate}
+	return &matcher{pattern: p, key: field, text: value, keyed: true, exact: true, negate: negate, get: facetGetter(field)}
 }
 
 // and is a matcher of what both a (nil: everything) and b match.
@@ -109,6 +112,7 @@ func compileMatcher(pattern string) (*matcher, error) {
 	}
 	if k, v, ok := strings.Cut(p, "=="); ok && k != "" && !strings.HasPrefix(p, regexPrefix) {
 		m.key, m.text, m.keyed, m.exact = k, v, true, true
+		m.get = facetGetter(k)
 		return m, nil
 	}
 	expr, isRe := strings.CutPrefix(p, regexPrefix)
@@ -224,7 +228,7 @@ func (m *matcher) matchEntry(e *entry) bool {
 		if e.isNote() {
 			return false
 		}
-		v, ok := e.rec.Get(m.key)
+		v, ok := m.get(&e.rec)
 		return (ok && v == m.text) != m.negate
 	}
 	if m.re != nil {

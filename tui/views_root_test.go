@@ -527,3 +527,38 @@ func TestTeaRootFacets(t *testing.T) {
 	}
 	goldenView(t, fm)
 }
+
+// key==value is exact, on the field's name and value (meta fields too),
+// where key=value is a substring on both; a && b needs both.
+func TestMatcherExactAndBoth(t *testing.T) {
+	g := &consumer.Group{Topic: "nginx", Source: "10.0.0.9"}
+	e := &entry{rec: consumer.NewRecord(0, t0, g,
+		consumer.Field{Key: "status", Value: "503"}, consumer.Field{Key: "upstream_status", Value: "502"})}
+	for _, tt := range []struct {
+		pat  string
+		want bool
+	}{
+		{"status==503", true}, {"status==50", false}, {"status==502", false}, // not upstream_status
+		{"status=502", true}, // substring: upstream_status
+		{"Status==503", false}, {"!status==503", false}, {"!status==200", true},
+		{"__source__==10.0.0.9", true}, {"__topic__==nginx", true}, {"__topic__==ngin", false},
+		{"status==503 && upstream_status==502", true}, {"status==503 && upstream_status==503", false},
+		{"status=re:^5 && !status==500", true},
+	} {
+		m, err := compileMatcher(tt.pat)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.pat, err)
+		}
+		if got := m.matchEntry(e); got != tt.want {
+			t.Errorf("%q: got %v, want %v", tt.pat, got, tt.want)
+		}
+	}
+	// The facet view's filters are built from the value, whatever it holds.
+	odd := &entry{rec: consumer.NewRecord(0, t0, nil, consumer.Field{Key: "msg", Value: "a && b==c"})}
+	if !exactMatcher("msg", "a && b==c", false).matchEntry(odd) || exactMatcher("msg", "a && b==c", true).matchEntry(odd) {
+		t.Error("an exact matcher built from a value with && and == does not match it")
+	}
+	if m := and(exactMatcher("a", "1", false), exactMatcher("b", "2", true)); m.pattern != "a==1 && !b==2" || len(m.all) != 2 {
+		t.Errorf("and: pattern %q, %d parts", m.pattern, len(m.all))
+	}
+}
