@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/slstail/slstail/internal/demogen"
 )
 
 // TestTmuxDemo drives the built binary's demo in a real terminal, as a user
@@ -176,6 +178,108 @@ func TestTmuxSmallTerminal(t *testing.T) {
 	if code := tm.waitExit(); code != 0 {
 		t.Fatalf("slstail demo exited %d; last screen:\n%s", code, tm.last.text)
 	}
+}
+
+// TestTmuxFacetFindsFailingBackend is an on-call engineer's question on
+// the demo's 5xx burst, answered from the keyboard: which upstream fails?
+// The query that selects 5xx is typed into the editor; from there, at most
+// 15 keys (apply, clear what the old query left, facets of upstream_addr)
+// must show the backend demogen says is failing, on top.
+func TestTmuxFacetFindsFailingBackend(t *testing.T) {
+	needTmux(t)
+	dir := t.TempDir()
+	bin := slstailBin(t, dir)
+	// The live stream of "demo --seed S" is generated with S+1; its bursts
+	// follow the wall clock, at a phase the seed picks. Take a seed whose
+	// next burst starts once the demo is up and the query typed, so that
+	// the test need not wait a minute for one.
+	seed, failing, burst := burstSeed(time.Now().Add(10*time.Second), 10*time.Second)
+	if failing == "" {
+		t.Skip("no seed of the first 500 has an error burst in the next seconds")
+	}
+	t.Logf("seed %d: %s fails from %s", seed, failing, burst.Format("15:04:05.0"))
+	tm := startTmux(t, dir, bin, 120, 30, "demo", "--seed", strconv.FormatUint(seed, 10), "--backfill", "0s", "--rate", "300", "--from", "end")
+	tm.waitFor("connected, with lines", func(s screen) bool {
+		return strings.Contains(s.header(), "● connected") && s.bufferedLines() > 50
+	})
+
+	const query = `* | where cast(status as bigint) >= 500`
+	tm.send("e")
+	tm.keys("C-u")
+	tm.send(query)
+	tm.waitFor("the editor to accept the query", func(s screen) bool { return strings.Contains(s.text, "✓ valid") })
+
+	// From here every key counts.
+	pressed := 0
+	key := func(k string) { pressed++; tm.keys(k) }
+	typed := func(r string) { pressed += len([]rune(r)); tm.send(r) }
+	key("Enter") // check the query
+	tm.waitFor("the start-position prompt", func(s screen) bool { return strings.Contains(s.text, "start from:") })
+	key("Enter") // continue
+	tm.waitFor("the query to run", func(s screen) bool {
+		return strings.Contains(s.text, "query applied") || strings.Contains(s.text, "── query:")
+	})
+	// The engineer looks once the burst is on.
+	if d := time.Until(burst.Add(time.Second)); d > 0 {
+		time.Sleep(d)
+	}
+	typed("cc") // clear the old query's lines, which are not the burst's
+	tm.waitFor("the buffer cleared", func(s screen) bool { return strings.Contains(s.text, "cleared") })
+	tm.waitFor("5xx lines of the new query", func(s screen) bool { return s.bufferedLines() >= 10 })
+	typed("F")
+	typed("ups")
+	key("Tab")
+	key("Enter")
+	facet := tm.waitFor("the facet view of upstream_addr", func(s screen) bool {
+		return strings.Contains(s.text, "Facets · upstream_addr") && strings.Contains(s.text, "COUNT")
+	})
+	if pressed > 15 {
+		t.Errorf("%d keys after the query was typed, want at most 15", pressed)
+	}
+	top := ""
+	for _, l := range facet.lines {
+		if strings.HasPrefix(l, "▌") {
+			top = strings.Fields(strings.TrimPrefix(l, "▌"))[0]
+			break
+		}
+	}
+	if top != failing {
+		t.Fatalf("the facet view's top upstream is %q, demogen says %q fails; screen:\n%s", top, failing, facet.text)
+	}
+
+	tm.keys("Escape")
+	time.Sleep(300 * time.Millisecond) // an escape followed at once by a key reads as alt+key
+	tm.send("q")
+	if code := tm.waitExit(); code != 0 {
+		t.Fatalf("slstail demo exited %d; last screen:\n%s", code, tm.last.text)
+	}
+}
+
+// burstSeed finds a demo seed whose live stream (seed+1) starts an error
+// burst within 10 s after from, lasting at least span, and names the
+// failing backend and when the burst starts.
+func burstSeed(from time.Time, span time.Duration) (uint64, string, time.Time) {
+	const step = 250 * time.Millisecond
+	for seed := uint64(1); seed <= 500; seed++ {
+		g := demogen.New(seed+1, demogen.Options{})
+		for start := from; start.Before(from.Add(10 * time.Second)); start = start.Add(step) {
+			failing := g.FailingBackend(start)
+			if failing == "" || g.FailingBackend(start.Add(-step)) != "" {
+				continue
+			}
+			steady := true
+			for d := time.Duration(0); d <= span; d += step {
+				if g.FailingBackend(start.Add(d)) != failing {
+					steady = false
+					break
+				}
+			}
+			if steady {
+				return seed, failing, start
+			}
+		}
+	}
+	return 0, "", time.Time{}
 }
 
 func needTmux(t *testing.T) {

@@ -22,6 +22,8 @@ type KeyMap struct {
 	Detail    Detail    // the detail view of one log
 	Editor    Editor    // the SPL editor and the one-line prompts (text fields)
 	StartFrom StartFrom // the editor's "start from" row
+	Facets    Facets    // the facet view (top values of a field)
+	Timeline  Timeline  // the timeline (rate over time)
 }
 
 // Global keys apply in every context but a text field.
@@ -32,16 +34,18 @@ type Global struct {
 	Lag        key.Binding
 	Edit       key.Binding
 	Back       key.Binding
+	Facets     key.Binding // top values of a field over the lines in view
+	Timeline   key.Binding // lines per second over the buffer
 }
 
 // ShortHelp lists the global keys the status line names.
 func (g Global) ShortHelp() []key.Binding {
-	return []key.Binding{g.Help, g.Edit, g.ToggleView, g.Lag, g.Quit}
+	return []key.Binding{g.Help, g.Edit, g.Facets, g.Timeline, g.ToggleView, g.Lag, g.Quit}
 }
 
 // FullHelp lists every global key.
 func (g Global) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{g.ToggleView, g.Lag, g.Edit, g.Back, g.Help, g.Quit}}
+	return [][]key.Binding{{g.ToggleView, g.Lag, g.Facets, g.Timeline, g.Edit, g.Back, g.Help, g.Quit}}
 }
 
 // View keys move through and act on the buffered lines.
@@ -65,6 +69,10 @@ type View struct {
 	Clear     key.Binding
 	PaneLeft  key.Binding
 	PaneRight key.Binding
+	Mark      key.Binding // bookmark the cursor line
+	NextMark  key.Binding
+	PrevMark  key.Binding
+	Handoff   key.Binding // copy a command line that reopens this view
 }
 
 // ShortHelp lists the view keys the status line names.
@@ -78,6 +86,7 @@ func (v View) FullHelp() [][]key.Binding {
 		{v.Up, v.Down, v.PageUp, v.PageDown, v.Top, v.Bottom, v.Pause, v.PaneLeft, v.PaneRight},
 		{v.Open, v.Search, v.NextMatch, v.PrevMatch, v.Filter},
 		{v.ViewMode, v.Columns, v.Wrap, v.Save, v.Clear},
+		{v.Mark, v.NextMark, v.PrevMark, v.Handoff},
 	}
 }
 
@@ -113,6 +122,7 @@ type Editor struct {
 	HistoryPrev key.Binding
 	HistoryNext key.Binding
 	Complete    key.Binding // prompts: take the completion shown
+	Preview     key.Binding // SPL editor: show or hide the preview over the buffer
 }
 
 // ShortHelp lists the editor keys its hint names.
@@ -122,7 +132,7 @@ func (e Editor) ShortHelp() []key.Binding {
 
 // FullHelp lists every editor key.
 func (e Editor) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{e.Apply, e.Cancel, e.HistoryPrev, e.HistoryNext, e.Complete}}
+	return [][]key.Binding{{e.Apply, e.Cancel, e.HistoryPrev, e.HistoryNext, e.Complete, e.Preview}}
 }
 
 // StartFrom keys answer "where does the new query start?" after the editor's
@@ -148,6 +158,60 @@ func (s StartFrom) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{s.Prev, s.Next, s.Continue, s.Now, s.Ago, s.Beginning, s.Apply, s.Back}}
 }
 
+// Facets keys move over a field's top values and act on the one under the
+// cursor. The view is drawn over the log area and takes these keys before
+// the global ones.
+type Facets struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Filter   key.Binding // filter the buffer to the value
+	Exclude  key.Binding // filter the value out
+	Query    key.Binding // open the SPL editor with "| where field = 'value'"
+	Field    key.Binding // count another field
+	Recount  key.Binding
+	Numbers  key.Binding // numeric summary or values
+	Close    key.Binding
+}
+
+// ShortHelp lists the facet keys its hint row names.
+func (f Facets) ShortHelp() []key.Binding {
+	return []key.Binding{f.Filter, f.Exclude, f.Query, f.Field, f.Close}
+}
+
+// FullHelp lists every facet key.
+func (f Facets) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{f.Up, f.Down, f.PageUp, f.PageDown, f.Top, f.Bottom},
+		{f.Filter, f.Exclude, f.Query, f.Field, f.Recount, f.Numbers, f.Close},
+	}
+}
+
+// Timeline keys move a cursor over the rate chart's columns.
+type Timeline struct {
+	Earlier  key.Binding
+	Later    key.Binding
+	First    key.Binding
+	Last     key.Binding
+	Jump     key.Binding // the log view goes to the cursor's second
+	PerShard key.Binding
+	Recount  key.Binding
+	Close    key.Binding
+}
+
+// ShortHelp lists the timeline keys its hint row names.
+func (t Timeline) ShortHelp() []key.Binding {
+	return []key.Binding{t.Earlier, t.Later, t.Jump, t.PerShard, t.Close}
+}
+
+// FullHelp lists every timeline key.
+func (t Timeline) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{t.Earlier, t.Later, t.First, t.Last, t.Jump, t.PerShard, t.Recount, t.Close}}
+}
+
 // Default returns the built-in bindings.
 func Default() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
@@ -161,6 +225,8 @@ func Default() KeyMap {
 			Lag:        b("L", "lag view", "L"),
 			Edit:       b("e", "edit query", "e"),
 			Back:       b("esc", "back", "esc"),
+			Facets:     b("F", "facets: top values", "F"),
+			Timeline:   b("T", "timeline: rate", "T"),
 		},
 		View: View{
 			Pause:     b("space", "pause/follow", " ", "space"),
@@ -182,6 +248,10 @@ func Default() KeyMap {
 			Clear:     b("c", "clear", "c"),
 			PaneLeft:  b("←/h", "prev pane", "left", "h"),
 			PaneRight: b("→/l", "next pane", "right", "l"),
+			Mark:      b("m", "mark/unmark line", "m"),
+			NextMark:  b("'", "next mark", "'"),
+			PrevMark:  b(`"`, "previous mark", `"`),
+			Handoff:   b("Y", "copy command for teammate", "Y"),
 		},
 		Detail: Detail{
 			Up:       b("↑/k", "scroll up", "up", "k"),
@@ -200,6 +270,7 @@ func Default() KeyMap {
 			HistoryPrev: b("↑", "older query", "up", "ctrl+p"),
 			HistoryNext: b("↓", "newer query", "down", "ctrl+n"),
 			Complete:    b("tab", "complete", "tab"),
+			Preview:     b("ctrl+o", "preview on/off", "ctrl+o"),
 		},
 		StartFrom: StartFrom{
 			Prev:      b("←", "previous", "left", "shift+tab", "h"),
@@ -210,6 +281,31 @@ func Default() KeyMap {
 			Beginning: b("b", "beginning", "b"),
 			Apply:     b("enter", "apply", "enter"),
 			Back:      b("esc", "back", "esc"),
+		},
+		Facets: Facets{
+			Up:       b("↑/k", "previous value", "up", "k"),
+			Down:     b("↓/j", "next value", "down", "j"),
+			PageUp:   b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown: b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d"),
+			Top:      b("g", "first value", "g", "home"),
+			Bottom:   b("G", "last value", "G", "end"),
+			Filter:   b("enter", "filter to value", "enter"),
+			Exclude:  b("x/!", "exclude value", "x", "!"),
+			Query:    b("e", "add to query", "e"),
+			Field:    b("tab", "other field", "tab"),
+			Recount:  b("r", "recount", "r"),
+			Numbers:  b("v", "values/numbers", "v"),
+			Close:    b("esc", "close", "esc"),
+		},
+		Timeline: Timeline{
+			Earlier:  b("←/h", "earlier", "left", "h"),
+			Later:    b("→/l", "later", "right", "l"),
+			First:    b("g", "oldest", "g", "home"),
+			Last:     b("G", "newest", "G", "end"),
+			Jump:     b("enter", "go to that second", "enter"),
+			PerShard: b("s", "per shard", "s"),
+			Recount:  b("r", "recount", "r"),
+			Close:    b("esc", "close", "esc"),
 		},
 	}
 }
@@ -224,9 +320,15 @@ const (
 	ctxDetail    context = "detail"
 	ctxEditor    context = "editor"     // a text field: only its own keys are live
 	ctxStartFrom context = "start-from" // part of the editor: the same
+	ctxFacets    context = "facets"     // an overlay: its keys come before the global ones
+	ctxTimeline  context = "timeline"   // likewise
 )
 
-func (c context) text() bool { return c == ctxEditor || c == ctxStartFrom }
+// own says only the context's own keys can collide with it: a text field
+// takes every key, and an overlay takes its keys before the global ones.
+func (c context) own() bool {
+	return c == ctxEditor || c == ctxStartFrom || c == ctxFacets || c == ctxTimeline
+}
 
 // action ties a config-file name to a binding of one context. One name can
 // bind several contexts (the view's "up" also scrolls the detail view), so
@@ -246,20 +348,32 @@ var actions = []action{
 	{"back", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Back }},
 	{"back", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Cancel }},
 	{"back", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Back }},
+	{"back", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Close }},
+	{"back", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Close }},
+	{"facets", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Facets }},
+	{"timeline", ctxGlobal, func(k *KeyMap) *key.Binding { return &k.Global.Timeline }},
 
 	{"pause", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Pause }},
 	{"up", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Up }},
 	{"up", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Up }},
+	{"up", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Up }},
 	{"down", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Down }},
 	{"down", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Down }},
+	{"down", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Down }},
 	{"page-up", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PageUp }},
 	{"page-up", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.PageUp }},
+	{"page-up", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.PageUp }},
 	{"page-down", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PageDown }},
 	{"page-down", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.PageDown }},
+	{"page-down", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.PageDown }},
 	{"top", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Top }},
 	{"top", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Top }},
+	{"top", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Top }},
+	{"top", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.First }},
 	{"bottom", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Bottom }},
 	{"bottom", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Bottom }},
+	{"bottom", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Bottom }},
+	{"bottom", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Last }},
 	{"open", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Open }},
 	{"open", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Close }},
 	{"search", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Search }},
@@ -274,6 +388,22 @@ var actions = []action{
 	{"clear", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Clear }},
 	{"pane-left", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PaneLeft }},
 	{"pane-right", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PaneRight }},
+	{"mark", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Mark }},
+	{"next-mark", ctxView, func(k *KeyMap) *key.Binding { return &k.View.NextMark }},
+	{"prev-mark", ctxView, func(k *KeyMap) *key.Binding { return &k.View.PrevMark }},
+	{"handoff", ctxView, func(k *KeyMap) *key.Binding { return &k.View.Handoff }},
+
+	{"facet-filter", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Filter }},
+	{"facet-exclude", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Exclude }},
+	{"facet-query", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Query }},
+	{"facet-field", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Field }},
+	{"facet-numbers", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Numbers }},
+	{"recount", ctxFacets, func(k *KeyMap) *key.Binding { return &k.Facets.Recount }},
+	{"recount", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Recount }},
+	{"earlier", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Earlier }},
+	{"later", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Later }},
+	{"timeline-jump", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.Jump }},
+	{"timeline-shards", ctxTimeline, func(k *KeyMap) *key.Binding { return &k.Timeline.PerShard }},
 
 	{"copy", ctxDetail, func(k *KeyMap) *key.Binding { return &k.Detail.Copy }},
 
@@ -282,6 +412,7 @@ var actions = []action{
 	{"history-prev", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.HistoryPrev }},
 	{"history-next", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.HistoryNext }},
 	{"complete", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Complete }},
+	{"preview", ctxEditor, func(k *KeyMap) *key.Binding { return &k.Editor.Preview }},
 
 	{"start-prev", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Prev }},
 	{"start-next", ctxStartFrom, func(k *KeyMap) *key.Binding { return &k.StartFrom.Next }},
@@ -418,7 +549,7 @@ func checkConflicts(km *KeyMap, overrides map[string][]string) error {
 			switch {
 			case a.context == ctxGlobal:
 				against = []context{ctxGlobal, ctxView, ctxDetail}
-			case a.context.text():
+			case a.context.own():
 				against = []context{a.context}
 			default:
 				against = []context{a.context, ctxGlobal}

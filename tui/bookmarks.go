@@ -2,8 +2,6 @@ package tui
 
 import (
 	"slices"
-
-	"github.com/charmbracelet/bubbles/key"
 )
 
 // bookmarks are the lines the user marked with m, by seq. Seqs are stable
@@ -12,22 +10,6 @@ import (
 // are dropped (trim), and a cleared buffer drops them all.
 type bookmarks struct {
 	seqs []uint64 // sorted
-}
-
-// bookmarkKeys are the marks' bindings on the log views.
-type bookmarkKeys struct {
-	Toggle, Next, Prev key.Binding
-}
-
-func defaultBookmarkKeys() bookmarkKeys {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
-	return bookmarkKeys{
-		Toggle: b("m", "mark/unmark line", "m"),
-		Next:   b("'", "next mark", "'"),
-		Prev:   b(`"`, "previous mark", `"`),
-	}
 }
 
 // toggle marks seq, or unmarks it; it reports whether seq is now marked.

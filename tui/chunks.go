@@ -1,5 +1,7 @@
 package tui
 
+import "sync/atomic"
+
 // chunkRing is the line buffer of ring, stored so that a snapshot of it is
 // cheap and stays valid while Update goes on appending and evicting: the
 // entries live in fixed chunks that are written once, slot by slot, and
@@ -21,6 +23,14 @@ type chunkRing struct {
 	next   uint64
 
 	evicted uint64 // lines dropped because the buffer was full
+
+	// spare is a dropped chunk kept for the next one: allocating and
+	// collecting a 360 KB chunk every 4,096 lines cost the ingest path
+	// more than the time-order merge. A chunk is kept only when no
+	// snapshot is live (live counts those not released), since a snapshot
+	// taken before the drop may still be reading it.
+	spare *chunk
+	live  *atomic.Int64
 }
 
 // chunkLen is the lines of a chunk: 4,096 entries are ~360 KB, small next
@@ -33,7 +43,9 @@ const (
 
 type chunk [chunkLen]entry
 
-func newChunkRing(capacity int) *chunkRing { return &chunkRing{cap: capacity} }
+func newChunkRing(capacity int) *chunkRing {
+	return &chunkRing{cap: capacity, live: new(atomic.Int64)}
+}
 
 func (r *chunkRing) len() int { return int(r.next - r.first) }
 
@@ -56,7 +68,12 @@ func (r *chunkRing) push(e entry) (old entry, evicted bool) {
 		if len(r.chunks) == 0 {
 			r.cbase = r.next >> chunkBits
 		}
-		r.chunks = append(r.chunks, new(chunk))
+		c := r.spare
+		if c == nil {
+			c = new(chunk)
+		}
+		r.spare = nil
+		r.chunks = append(r.chunks, c) // stale slots of a spare are written before they are read
 	}
 	*r.slot(r.next) = e
 	r.next++
@@ -67,6 +84,11 @@ func (r *chunkRing) push(e entry) (old entry, evicted bool) {
 // is cleared in the pointer slice, never in the chunk: a snapshot may still
 // be reading it.
 func (r *chunkRing) dropFront() {
+	if r.live.Load() == 0 {
+		// No snapshot can see it: snapshots are taken on this goroutine,
+		// and those to come will not include it.
+		r.spare = r.chunks[0]
+	}
 	r.chunks[0] = nil
 	r.chunks = r.chunks[1:]
 	r.cbase++
@@ -91,9 +113,12 @@ func (r *chunkRing) clear() {
 	r.cbase = r.next >> chunkBits
 }
 
-// snapshot returns an immutable view of the lines buffered now.
+// snapshot returns an immutable view of the lines buffered now. Its
+// reader calls release when done, from any goroutine, so that the ring may
+// reuse the chunks it drops; a snapshot never released only costs that.
 func (r *chunkRing) snapshot() *bufSnap {
-	return &bufSnap{chunks: append([]*chunk(nil), r.chunks...), cbase: r.cbase, first: r.first, next: r.next}
+	r.live.Add(1)
+	return &bufSnap{chunks: append([]*chunk(nil), r.chunks...), cbase: r.cbase, first: r.first, next: r.next, live: r.live}
 }
 
 // bufSnap is the buffer as it was when the snapshot was taken. It is safe
@@ -103,6 +128,16 @@ type bufSnap struct {
 	chunks      []*chunk
 	cbase       uint64
 	first, next uint64
+	live        *atomic.Int64 // the ring's count of live snapshots
+	released    atomic.Bool
+}
+
+// release says the snapshot will not be read again. Calls after the first
+// do nothing.
+func (s *bufSnap) release() {
+	if s.live != nil && s.released.CompareAndSwap(false, true) {
+		s.live.Add(-1)
+	}
 }
 
 func (s *bufSnap) len() int { return int(s.next - s.first) }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -107,5 +108,41 @@ func BenchmarkChunkRingSnapshot(b *testing.B) {
 		if r.snapshot().len() != 1_000_000 {
 			b.Fatal("short snapshot")
 		}
+	}
+}
+
+// A dropped chunk is reused only while no snapshot is live: one taken
+// before the drop keeps reading what it saw, however far the ring goes on.
+func TestChunkRingReusesOnlyUnseenChunks(t *testing.T) {
+	r := newChunkRing(2 * chunkLen)
+	push := func(n int) {
+		for range n {
+			r.push(entry{note: fmt.Sprint(r.next)})
+		}
+	}
+	push(3 * chunkLen) // the first chunk is dropped, nobody saw it
+	if r.spare == nil {
+		t.Fatal("a chunk no snapshot saw was not kept for reuse")
+	}
+	first := r.chunks[0]
+	snap := r.snapshot()
+	push(chunkLen) // drops the chunk the snapshot reads
+	if r.spare == first {
+		t.Fatal("a chunk a live snapshot reads was kept for reuse")
+	}
+	push(2 * chunkLen)
+	for seq := snap.first; seq < snap.next; seq++ {
+		if e := snap.at(seq); e.note != fmt.Sprint(seq) {
+			t.Fatalf("the snapshot reads %q at %d: its chunk was reused", e.note, seq)
+		}
+	}
+	snap.release()
+	snap.release() // twice is once
+	if n := r.live.Load(); n != 0 {
+		t.Fatalf("%d snapshots live after release", n)
+	}
+	push(chunkLen)
+	if r.spare == nil {
+		t.Fatal("no reuse once the snapshot was released")
 	}
 }

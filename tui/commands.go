@@ -112,6 +112,24 @@ func tick(d time.Duration, done <-chan struct{}) tea.Cmd {
 	}
 }
 
+// mergeTickMsg says the oldest record held in the merge reached its hold.
+type mergeTickMsg time.Time
+
+// mergeTick fires when the merge's oldest hold ends; like tick it ends when
+// done is closed.
+func mergeTick(d time.Duration, done <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case now := <-t.C:
+			return mergeTickMsg(now)
+		case <-done:
+			return nil
+		}
+	}
+}
+
 func startCmd(ctx context.Context, lc *lifecycle, src Source) tea.Cmd {
 	return func() tea.Msg { return startedMsg{err: lc.start(ctx, src)} }
 }

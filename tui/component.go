@@ -135,8 +135,12 @@ var (
 	_ component = (*helpView)(nil)
 	_ component = (*header)(nil)
 	_ component = (*statusBar)(nil)
+	_ component = (*facetView)(nil)
+	_ component = (*timelineView)(nil)
+	_ component = (*previewView)(nil)
 
 	_ focuser = (*editor)(nil)
 	_ focuser = (*logs)(nil)
 	_ focuser = (*prompt)(nil)
+	_ focuser = (*facetView)(nil)
 )

@@ -11,16 +11,15 @@ import (
 )
 
 // host runs one component under the real Bubble Tea runtime, as the root
-// will: its commands run on the runtime's goroutines, their messages come
-// back through Update, and the messages meant for the root are recorded.
+// does: its commands run on the runtime's goroutines, their messages come
+// back through Update, and the choices meant for the root are taken right
+// after the Update of the key that made them, and recorded.
 type host struct {
 	c    component
 	init tea.Cmd
-	got  []tea.Msg // facetFilterMsg, openEditorMsg, closeViewMsg, timelineJumpMsg
+	got  []any // facetAction, timelineJump, "close"
+	take func() (choice any, closed bool)
 	on   func(h *host, msg tea.Msg) tea.Cmd
-	// want is how many root messages end the run (0: the first close):
-	// commands run concurrently, so a close may overtake the others.
-	want int
 }
 
 func (h *host) Init() tea.Cmd { return h.init }
@@ -30,19 +29,35 @@ func (h *host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		h.c.SetSize(msg.Width, msg.Height)
 		return h, nil
-	case facetFilterMsg, openEditorMsg, timelineJumpMsg, closeViewMsg:
-		h.got = append(h.got, msg)
-		if _, isClose := msg.(closeViewMsg); (h.want == 0 && isClose) || (h.want > 0 && len(h.got) == h.want) {
-			return h, tea.Quit
-		}
-		return h, nil
 	}
 	if h.on != nil {
 		if cmd := h.on(h, msg); cmd != nil {
 			return h, cmd
 		}
 	}
-	return h, h.c.Update(msg)
+	cmd := h.c.Update(msg)
+	if h.take != nil {
+		if choice, closed := h.take(); closed {
+			h.got = append(h.got, "close")
+			return h, tea.Quit
+		} else if choice != nil {
+			h.got = append(h.got, choice)
+		}
+	}
+	return h, cmd
+}
+
+func takeFacet(f *facetView) func() (any, bool) {
+	return func() (any, bool) {
+		a, ok := f.take()
+		switch {
+		case !ok:
+			return nil, false
+		case a.kind == facetClose:
+			return nil, true
+		}
+		return a, false
+	}
 }
 
 func (h *host) View() string { return h.c.View() }
@@ -54,10 +69,11 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 // The facet view in the runtime: the count runs on its own goroutine and
-// comes back; keys pick a value and ask the root to filter and to edit.
+// comes back; keys pick a value, and the choices are there for the root in
+// the order of the keys.
 func TestTeaFacets(t *testing.T) {
 	f := facetModel(80, 24)
-	h := &host{c: f, init: f.open("upstream_addr"), want: 3}
+	h := &host{c: f, init: f.open("upstream_addr"), take: takeFacet(f)}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "10.0.0.3:80")
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
@@ -65,20 +81,13 @@ func TestTeaFacets(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("e")})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*host)
-	want := []tea.Msg{
-		facetFilterMsg{field: "upstream_addr", value: "10.0.0.2:80"},
-		openEditorMsg{query: "* | where status >= 400 | where upstream_addr = '10.0.0.2:80'"},
-		closeViewMsg{view: "facets"},
+	want := []any{
+		facetAction{kind: facetFilter, field: "upstream_addr", value: "10.0.0.2:80"},
+		facetAction{kind: facetQuery, field: "upstream_addr", value: "10.0.0.2:80", query: "* | where status >= 400 | where upstream_addr = '10.0.0.2:80'"},
+		"close",
 	}
-	// Each key answers with a command, and the runtime runs commands
-	// concurrently: the messages may come back in any order.
-	if len(fm.got) != len(want) {
+	if !slices.Equal(fm.got, want) {
 		t.Fatalf("root got %#v, want %#v", fm.got, want)
-	}
-	for _, w := range want {
-		if !slices.Contains(fm.got, w) {
-			t.Errorf("root got %#v, missing %#v", fm.got, w)
-		}
 	}
 }
 
@@ -110,27 +119,25 @@ func TestTeaPreview(t *testing.T) {
 
 type setQuery string
 
-// The timeline in the runtime: counted off the loop, enter asks for a jump.
+// The timeline in the runtime: counted off the loop, enter chooses a jump.
 func TestTeaTimeline(t *testing.T) {
 	tv := timelineModel(80, 24)
-	h := &host{c: tv, init: tv.open(), want: 2}
+	h := &host{c: tv, init: tv.open(), take: func() (any, bool) {
+		j, closed := tv.take()
+		if j != nil {
+			return *j, false
+		}
+		return nil, closed
+	}}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "18:20:00")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*host)
-	if len(fm.got) != 2 {
-		t.Fatalf("root got %#v", fm.got)
+	if len(fm.got) != 2 || fm.got[1] != "close" {
+		t.Fatalf("root got %#v, want a jump then close", fm.got)
 	}
-	// enter and esc answer with commands, which the runtime runs
-	// concurrently: the jump may come after the close.
-	var jump *timelineJumpMsg
-	for _, m := range fm.got {
-		if j, ok := m.(timelineJumpMsg); ok {
-			jump = &j
-		}
-	}
-	if jump == nil || jump.seq != 9 {
+	if j, ok := fm.got[0].(timelineJump); !ok || j.seq != 9 {
 		t.Fatalf("root got %#v, want a jump to seq 9", fm.got)
 	}
 }

@@ -38,7 +38,8 @@ type detail struct {
 // copiedMsg reports an OSC 52 copy.
 type copiedMsg struct {
 	n    int
-	tmux bool // written for tmux, which needs a setting to pass it
+	tmux bool   // written for tmux, which needs a setting to pass it
+	show string // what the notice says was copied ("": n bytes of JSON)
 	err  error
 }
 
@@ -175,7 +176,11 @@ func (d *detail) Update(msg tea.Msg) tea.Cmd {
 // a wrapped one (DCS passthrough) only with allow-passthrough on: inside
 // tmux both are written, so that either setting works. screen passes only
 // the wrapped one.
-func copyCmd(w io.Writer, s string) tea.Cmd {
+func copyCmd(w io.Writer, s string) tea.Cmd { return copyCmdShowing(w, s, "") }
+
+// copyCmdShowing is copyCmd whose notice shows what was copied (show,
+// sanitized when drawn) rather than its size.
+func copyCmdShowing(w io.Writer, s, show string) tea.Cmd {
 	return func() tea.Msg {
 		seq := osc52.New(s)
 		var err error
@@ -193,6 +198,6 @@ func copyCmd(w io.Writer, s string) tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("copy to clipboard: %w", err)
 		}
-		return copiedMsg{n: len(s), tmux: inTmux, err: err}
+		return copiedMsg{n: len(s), tmux: inTmux, show: show, err: err}
 	}
 }

@@ -121,6 +121,18 @@ func (e *editor) open() tea.Cmd {
 	return e.input.Focus()
 }
 
+// openWith focuses the bar on text, edited and not applied: a query a
+// view wrote (the facet view's "add to query") for the user to review.
+func (e *editor) openWith(text string) tea.Cmd {
+	cmd := e.open()
+	e.input.SetValue(text)
+	e.input.CursorEnd()
+	e.draft = text
+	e.edited = true
+	e.recheck()
+	return cmd
+}
+
 func (e *editor) close() {
 	e.stage = stageIdle
 	e.input.Blur()

@@ -11,54 +11,27 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/internal/textsafe"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
 
-// facetKeys are the facet view's bindings.
-type facetKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Filter, Exclude, AddToQuery             key.Binding
-	Field, Refresh, Mode, Close             key.Binding
-	Complete, Accept, Cancel                key.Binding // in the field input
-}
-
-func defaultFacetKeys() facetKeys {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
-	return facetKeys{
-		Up:         b("↑/k", "up", "up", "k"),
-		Down:       b("↓/j", "down", "down", "j"),
-		PageUp:     b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
-		PageDown:   b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d"),
-		Top:        b("g", "first", "g", "home"),
-		Bottom:     b("G", "last", "G", "end"),
-		Filter:     b("enter", "filter to value", "enter"),
-		Exclude:    b("x/!", "exclude value", "x", "!"),
-		AddToQuery: b("e", "add to query", "e"),
-		Field:      b("tab", "other field", "tab"),
-		Refresh:    b("r", "recount", "r"),
-		Mode:       b("v", "values/numbers", "v"),
-		Close:      b("esc", "close", "esc"),
-		Complete:   b("tab", "complete", "tab"),
-		Accept:     b("enter", "count", "enter"),
-		Cancel:     b("esc", "cancel", "esc"),
-	}
-}
-
-// facetFilterMsg asks the root to set the local filter to field=value (or
-// to exclude it): the buffer shows only (or no longer) those lines.
-type facetFilterMsg struct {
+// facetAction is a choice made in the facet view, which the root takes
+// (take) in the Update of the key that made it: filtering the buffer or
+// opening the editor must be done before the next key is routed.
+type facetAction struct {
+	kind         facetActionKind
 	field, value string
-	exclude      bool
+	query        string // facetQuery: the editor's new text
 }
 
-// openEditorMsg asks the root to open the SPL editor with query in it,
-// not applied: the user reviews it and presses enter.
-type openEditorMsg struct{ query string }
+type facetActionKind int
 
-// closeViewMsg tells the root an overlay closed itself.
-type closeViewMsg struct{ view string }
+const (
+	facetClose   facetActionKind = iota + 1
+	facetFilter                  // filter the buffer to field = value
+	facetExclude                 // filter field = value out
+	facetQuery                   // open the SPL editor on query, not applied
+)
 
 // facetResultMsg is a finished count.
 type facetResultMsg struct {
@@ -89,7 +62,7 @@ const numericMinDistinct = 16
 // the field's top values (value, count, share, bar) with a cursor, or for a
 // numeric field its order statistics and a histogram.
 type facetView struct {
-	keys  facetKeys
+	keys  *keymap.KeyMap // Facets in the list, Editor in the field input
 	theme *themes.Theme
 	deps  facetDeps
 	input textinput.Model
@@ -102,26 +75,51 @@ type facetView struct {
 	cursor  int
 	offset  int
 	notice  string
+	action  *facetAction // the choice made by the last key, until taken
 
 	width, height int
 }
 
-func newFacetView(th *themes.Theme, deps facetDeps) *facetView {
+func newFacetView(km *keymap.KeyMap, th *themes.Theme, deps facetDeps) *facetView {
 	in := textinput.New()
 	in.Prompt = "field: "
 	in.PromptStyle = th.Prompt
 	in.CharLimit = 256
 	in.ShowSuggestions = true
-	return &facetView{keys: defaultFacetKeys(), theme: th, deps: deps, input: in}
+	in.KeyMap.AcceptSuggestion = km.Editor.Complete
+	return &facetView{keys: km, theme: th, deps: deps, input: in}
+}
+
+// Focused implements focuser: the field input takes every key.
+func (f *facetView) Focused() bool { return f.editing }
+
+// close stops a count in flight and leaves the field input: the view was
+// closed from outside (another view, the editor).
+func (f *facetView) close() {
+	f.jobs.stop()
+	f.editing = false
+	f.input.Blur()
+	f.action = nil
+}
+
+// take returns the choice the last key made, once.
+func (f *facetView) take() (facetAction, bool) {
+	if f.action == nil {
+		return facetAction{}, false
+	}
+	a := *f.action
+	f.action = nil
+	return a, true
 }
 
 // open shows the view: counting field at once, or asking for one.
 func (f *facetView) open(field string) tea.Cmd {
 	f.notice = ""
+	f.res = nil
+	f.input.SetValue(field) // a new question: not the last one's field
 	if field == "" {
 		return f.editField()
 	}
-	f.input.SetValue(field)
 	return f.count(field)
 }
 
@@ -138,6 +136,7 @@ func (f *facetView) count(field string) tea.Cmd {
 	f.input.Blur()
 	snap, view := f.deps.snapshot()
 	return f.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		res, ok := countFacet(ctx, snap, view, field, facetTop)
 		if !ok {
 			return nil
@@ -177,17 +176,25 @@ func (f *facetView) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (f *facetView) updateInput(msg tea.KeyMsg) tea.Cmd {
-	k := f.keys
+	k := &f.keys.Editor
 	switch {
-	case key.Matches(msg, k.Accept):
+	case key.Matches(msg, k.Apply):
 		field := strings.TrimSpace(f.input.Value())
 		if field == "" {
 			return nil
 		}
+		if cur := f.input.CurrentSuggestion(); cur != "" && cur != field && strings.HasPrefix(cur, field) {
+			// enter on a completion shown takes it, as tab would: the
+			// user sees the name whole and means it.
+			field = cur
+			f.input.SetValue(cur)
+		}
 		return f.count(field)
 	case key.Matches(msg, k.Cancel):
 		if f.res == nil && !f.jobs.running() {
-			return closeCmd("facets")
+			f.jobs.stop()
+			f.action = &facetAction{kind: facetClose}
+			return nil
 		}
 		f.editing = false
 		f.input.Blur()
@@ -198,10 +205,6 @@ func (f *facetView) updateInput(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-func closeCmd(view string) tea.Cmd {
-	return func() tea.Msg { return closeViewMsg{view: view} }
-}
-
 func (f *facetView) updateList(msg tea.KeyMsg) tea.Cmd {
 	cmd := f.listKey(msg)
 	f.offset = scrollTo(f.cursor, f.offset, f.listHeight(), f.rowCount())
@@ -209,21 +212,21 @@ func (f *facetView) updateList(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (f *facetView) listKey(msg tea.KeyMsg) tea.Cmd {
-	k := f.keys
+	k := &f.keys.Facets
 	f.notice = ""
 	n := f.rowCount()
 	page := max(f.listHeight()-1, 1)
 	switch {
 	case key.Matches(msg, k.Close):
 		f.jobs.stop()
-		return closeCmd("facets")
+		f.action = &facetAction{kind: facetClose}
 	case key.Matches(msg, k.Field):
 		return f.editField()
-	case key.Matches(msg, k.Refresh):
+	case key.Matches(msg, k.Recount):
 		if f.res != nil {
 			return f.count(f.res.field)
 		}
-	case key.Matches(msg, k.Mode):
+	case key.Matches(msg, k.Numbers):
 		if f.res != nil && f.res.numeric {
 			f.numbers = !f.numbers
 			f.cursor, f.offset = 0, 0
@@ -240,26 +243,28 @@ func (f *facetView) listKey(msg tea.KeyMsg) tea.Cmd {
 		f.cursor = 0
 	case key.Matches(msg, k.Bottom):
 		f.cursor = max(n-1, 0)
-	case key.Matches(msg, k.Filter), key.Matches(msg, k.Exclude), key.Matches(msg, k.AddToQuery):
+	case key.Matches(msg, k.Filter), key.Matches(msg, k.Exclude), key.Matches(msg, k.Query):
 		v, ok := f.selected()
 		if !ok {
 			if f.numbers {
-				f.notice = "v lists the values to pick one"
+				f.notice = hint(k.Numbers, "lists the values to pick one")
 			}
 			return nil
 		}
 		field := f.res.field
-		if key.Matches(msg, k.AddToQuery) {
+		switch {
+		case key.Matches(msg, k.Query):
 			stage, err := whereEquals(field, v, false)
 			if err != nil {
 				f.notice = err.Error()
 				return nil
 			}
-			q := appendStage(f.deps.query(), stage)
-			return func() tea.Msg { return openEditorMsg{query: q} }
+			f.action = &facetAction{kind: facetQuery, field: field, value: v, query: appendStage(f.deps.query(), stage)}
+		case key.Matches(msg, k.Exclude):
+			f.action = &facetAction{kind: facetExclude, field: field, value: v}
+		default:
+			f.action = &facetAction{kind: facetFilter, field: field, value: v}
 		}
-		exclude := key.Matches(msg, k.Exclude)
-		return func() tea.Msg { return facetFilterMsg{field: field, value: v, exclude: exclude} }
 	}
 	return nil
 }
@@ -293,24 +298,20 @@ func (f *facetView) listHeight() int {
 }
 
 func (f *facetView) ShortHelp() []key.Binding {
-	k := f.keys
+	k := &f.keys.Facets
 	switch {
 	case f.editing:
-		return []key.Binding{k.Complete, k.Accept, k.Cancel}
+		e := &f.keys.Editor
+		return []key.Binding{e.Complete, e.Apply, e.Cancel}
 	case f.numbers:
-		return []key.Binding{k.Mode, k.Field, k.Refresh, k.Close}
+		return []key.Binding{k.Numbers, k.Field, k.Recount, k.Close}
 	}
-	return []key.Binding{k.Filter, k.Exclude, k.AddToQuery, k.Field, k.Close}
+	return k.ShortHelp()
 }
 
-func (f *facetView) FullHelp() [][]key.Binding {
-	k := f.keys
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Filter, k.Exclude, k.AddToQuery},
-		{k.Field, k.Refresh, k.Mode, k.Close},
-	}
-}
+// FullHelp implements help.KeyMap: the keys the view takes before the
+// global ones.
+func (f *facetView) FullHelp() [][]key.Binding { return f.keys.Facets.FullHelp() }
 
 // View draws the overlay in exactly height rows of at most width columns.
 // It changes nothing: the scroll offset follows the cursor in Update.
@@ -341,23 +342,23 @@ func (f *facetView) View() string {
 			rows = append(rows, f.valueRows()...)
 		}
 	}
-	hint := f.notice
-	if hint == "" {
+	hintRow := f.notice
+	if hintRow == "" {
 		var parts []string
 		for _, b := range f.ShortHelp() {
-			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+			parts = append(parts, hint(b, b.Help().Desc))
 		}
 		if f.res != nil && f.res.numeric && !f.editing && !f.numbers {
-			parts = append(parts, "v numbers")
+			parts = append(parts, hint(f.keys.Facets.Numbers, "numbers"))
 		}
-		hint = strings.Join(parts, " · ")
+		hintRow = hints(parts...)
 	}
 	for len(rows) < f.height-1 {
 		rows = append(rows, "")
 	}
 	rows = rows[:max(f.height-1, 0)]
 	if f.height > 0 {
-		rows = append(rows, th.Dim.Render(truncateText(" "+hint, w)))
+		rows = append(rows, th.Dim.Render(truncateText(" "+hintRow, w)))
 	}
 	return strings.Join(rows, "\n")
 }

@@ -23,10 +23,12 @@ func (v viewMode) String() string {
 	return [...]string{"default", "raw", "json", "columns"}[v]
 }
 
-// span is a run of sanitized text in one paint.
+// span is a run of sanitized text in one paint; sev, when not 0, is a
+// severity style (index + 1) that overrides the paint.
 type span struct {
 	text string
 	p    paint
+	sev  int16
 }
 
 // maxColumnWidth caps a column but the last, which takes the rest of the
@@ -85,6 +87,7 @@ type formatter struct {
 	grown     bool  // a column widened since the last frame
 	shardTags map[int]string
 	tagWidth  int
+	sev       *severity // nil: no severity colours
 }
 
 func newFormatter(loc *time.Location) *formatter {
@@ -115,45 +118,78 @@ func (f *formatter) shardTag(shard int) string {
 }
 
 // spans appends e's spans to dst. showShard is false inside a shard's own
-// pane, where the tag would repeat the title.
-func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
+// pane, where the tag would repeat the title; late tags a line the merged
+// tail shows out of time order.
+//
+// A line the highlight rules pick out (a 5xx status, level=error) has its
+// time and the value that matched painted in the rule's style, so that
+// trouble forms a coloured column down the tail.
+func (f *formatter) spans(dst []span, e *entry, showShard, late bool) []span {
 	if e.isNote() {
-		return append(dst, span{"── " + textsafe.Sanitize(e.note) + " ──", pMarker})
+		return append(dst, span{text: "── " + textsafe.Sanitize(e.note) + " ──", p: pMarker})
 	}
 	r := &e.rec
+	sevField, sev := -1, int16(0)
+	if f.sev != nil {
+		if field, style, ok := f.sev.classify(r); ok {
+			sevField, sev = field, int16(style+1)
+		}
+	}
 	switch f.mode {
 	case vmRaw:
-		return f.kv(dst, e)
+		return f.kv(dst, e, sevField, sev)
 	case vmJSON:
-		dst = append(dst, span{"{", pPunct})
-		first := true
+		dst = append(dst, span{text: "{", p: pPunct})
+		i := 0
 		for k, v := range r.Fields() {
-			if !first {
-				dst = append(dst, span{",", pPunct})
+			if i > 0 {
+				dst = append(dst, span{text: ",", p: pPunct})
 			}
-			first = false
-			dst = append(dst, span{jsonString(k), pKey}, span{":", pPunct}, span{jsonString(v), pValue})
+			vs := span{text: jsonString(v), p: pValue}
+			if i == sevField {
+				vs.sev = sev
+			}
+			dst = append(dst, span{text: jsonString(k), p: pKey}, span{text: ":", p: pPunct}, vs)
+			i++
 		}
-		return append(dst, span{"}", pPunct})
+		return append(dst, span{text: "}", p: pPunct})
 	}
-	dst = append(dst, span{r.Time.In(f.loc).Format("15:04:05.000"), pTime}, span{" ", pPlain})
+	dst = append(dst, span{text: r.Time.In(f.loc).Format("15:04:05.000"), p: pTime, sev: sev}, span{text: " ", p: pPlain})
 	if showShard {
-		dst = append(dst, span{f.shardTag(r.Shard), pShard}, span{" ", pPlain})
+		dst = append(dst, span{text: f.shardTag(r.Shard), p: pShard}, span{text: " ", p: pPlain})
+	}
+	if late {
+		dst = append(dst, span{text: "late", p: pDim}, span{text: " ", p: pPlain})
 	}
 	if f.mode == vmColumns && len(f.columns) > 0 {
+		sevKey := ""
+		if sevField >= 0 {
+			i := 0
+			for k := range r.Fields() {
+				if i == sevField {
+					sevKey = k
+					break
+				}
+				i++
+			}
+		}
 		last := len(f.columns) - 1
 		for i, c := range f.columns {
 			v, ok := r.Get(c)
 			p := pValue
+			var cs int16
 			if !ok {
 				v, p = "-", pDim
 			} else {
 				v = displayValue(v)
+				if c == sevKey {
+					cs = sev
+				}
 			}
 			if i == last {
 				// The last column takes the rest of the row; the row is
 				// cut to the screen with "…" like any line.
-				dst = append(dst, span{v, p})
+				dst = append(dst, span{text: v, p: p, sev: cs})
 				break
 			}
 			w := textWidth(v)
@@ -165,21 +201,27 @@ func (f *formatter) spans(dst []span, e *entry, showShard bool) []span {
 				v = truncateText(v, f.colWidth[i])
 				w = f.colWidth[i]
 			}
-			dst = append(dst, span{v + spaces(f.colWidth[i]-w+2), p})
+			dst = append(dst, span{text: v, p: p, sev: cs}, span{text: spaces(f.colWidth[i] - w + 2), p: pPlain})
 		}
 		return dst
 	}
-	return f.kv(dst, e)
+	return f.kv(dst, e, sevField, sev)
 }
 
-func (f *formatter) kv(dst []span, e *entry) []span {
-	first := true
+// kv is the fields as key=value; the value of field index sevField gets
+// the severity style sev.
+func (f *formatter) kv(dst []span, e *entry, sevField int, sev int16) []span {
+	i := 0
 	for k, v := range e.rec.Fields() {
-		if !first {
-			dst = append(dst, span{" ", pPlain})
+		if i > 0 {
+			dst = append(dst, span{text: " ", p: pPlain})
 		}
-		first = false
-		dst = append(dst, span{textsafe.Sanitize(k), pKey}, span{"=", pPunct}, span{displayValue(v), pValue})
+		vs := span{text: displayValue(v), p: pValue}
+		if i == sevField {
+			vs.sev = sev
+		}
+		dst = append(dst, span{text: textsafe.Sanitize(k), p: pKey}, span{text: "=", p: pPunct}, vs)
+		i++
 	}
 	return dst
 }
@@ -202,7 +244,7 @@ func (f *formatter) columnHeader(showShard bool) []span {
 		}
 		b.WriteString(c + spaces(f.colWidth[i]-textWidth(c)+2))
 	}
-	return []span{{b.String(), pDim}}
+	return []span{{text: b.String(), p: pDim}}
 }
 
 // displayValue is a value as the tail shows it: quoted when it is empty or

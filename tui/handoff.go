@@ -5,22 +5,11 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/charmbracelet/bubbles/key"
 )
 
 // Hand-off: a command line that reproduces the view for a teammate, copied
 // through OSC 52 as y copies a log: the same source, the same query, from
 // the time of the cursor line.
-
-// handoffKeys holds the hand-off's binding.
-type handoffKeys struct {
-	Copy key.Binding
-}
-
-func defaultHandoffKeys() handoffKeys {
-	return handoffKeys{Copy: key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy a command that reopens this view"))}
-}
 
 // handoff is what the command reproduces.
 type handoff struct {

@@ -23,9 +23,12 @@ func helpSections(km *keymap.KeyMap) []helpSection {
 		{"log views: moving", v[0]},
 		{"looking", v[1]},
 		{"the buffer", v[2]},
+		{"marks, hand-off", v[3]},
 		{"detail view", km.Detail.FullHelp()[0]},
 		{"SPL editor, prompts", km.Editor.FullHelp()[0]},
 		{"start position", km.StartFrom.FullHelp()[0]},
+		{"facets (" + km.Global.Facets.Help().Key + ")", append(km.Facets.FullHelp()[1], km.Facets.FullHelp()[0]...)},
+		{"timeline (" + km.Global.Timeline.Help().Key + ")", km.Timeline.FullHelp()[0]},
 	}
 }
 
@@ -161,8 +164,11 @@ func (h *helpView) content() string {
 	k := h.keys
 	notes := []string{
 		"Search (" + primary(k.View.Search) + ") and filter (" + primary(k.View.Filter) + "): text matches any key or value; key=text matches one field; " +
+			"key==text is exact; re:EXPR and key=re:EXPR are regular expressions; a && b needs both; " +
 			"!text negates (filter). Lower-case patterns ignore case. " +
 			primary(k.View.NextMatch) + " goes to the older match, " + primary(k.View.PrevMatch) + " to the newer.",
+		"The merged tail is in log-time order: a line shows once every shard still delivering has been read past its time, " +
+			"or after the merge hold; a line that comes later than that is tagged late.",
 		"The filter is local: it hides buffered lines without restarting the consumer; " + primary(k.Global.Edit) +
 			" edits the server-side SPL query, which restarts the workers from where you choose.",
 		"Line formats (" + primary(k.View.ViewMode) + "): default · raw k=v · JSON · columns (" + primary(k.View.Columns) + " picks them). " +

@@ -12,7 +12,7 @@ type lineSet interface {
 }
 
 // allLines is the whole ring.
-type allLines struct{ r *ring }
+type allLines struct{ r *chunkRing }
 
 func (a allLines) Len() int        { return a.r.len() }
 func (a allLines) At(i int) uint64 { return a.r.first + uint64(i) }

@@ -20,15 +20,15 @@ func (m *Model) onKey(msg tea.KeyMsg) tea.Cmd {
 		return m.onBurst(msg)
 	}
 	if f := m.focused(); f != nil {
-		h := m.editor.Height()
-		cmd := f.Update(msg)
-		if m.editor.Height() != h {
-			m.layout()
+		if f == m.editor {
+			return m.editorKey(msg)
 		}
-		return cmd
+		cmd := f.Update(msg)
+		return tea.Batch(cmd, m.takeViewChoice())
 	}
 	if m.overlay != nil && owns(m.overlay, msg) {
-		return m.overlay.Update(msg)
+		cmd := m.overlay.Update(msg)
+		return tea.Batch(cmd, m.takeViewChoice())
 	}
 	if cmd, ok := m.globalKey(msg); ok {
 		return cmd
@@ -69,9 +69,11 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.logs.Update(toggleViewMsg{})
 	case key.Matches(msg, k.Edit):
 		m.setOverlay(nil)
-		cmd := m.editor.open()
-		m.layout()
-		return cmd, true
+		return m.openEditor(""), true
+	case key.Matches(msg, k.Facets):
+		return m.openFacets(), true
+	case key.Matches(msg, k.Timeline):
+		return m.openTimeline(), true
 	case key.Matches(msg, k.Back):
 		if m.overlay != nil {
 			m.setOverlay(nil)

@@ -53,17 +53,31 @@ type logs struct {
 
 	clearing bool // c asked to clear; the next key says yes or no
 
+	// count is the search's match counter; counted is what it counts (the
+	// search, the view's shard and the filter), to recount when it changes.
+	count   matchCount
+	counted lineFilter
+	countOf *matcher
+
+	// handoff is the command line that reopens this view from a time, for
+	// the hand-off key: the root knows the connection and the query.
+	handoff func(from time.Time) string
+	clip    io.Writer
+
 	saveDir string
 	now     func() time.Time
 	width   int
 	height  int
 }
 
-func newLogs(km *keymap.KeyMap, th *themes.Theme, st *store, opts Options, lag lagFormat, clip io.Writer) *logs {
+func newLogs(km *keymap.KeyMap, th *themes.Theme, st *store, opts Options, lag lagFormat, clip io.Writer, sev *severity) *logs {
 	f := newFormatter(opts.Location)
-	r := newRenderer(st, f, newLineStyles(*th))
+	f.sev = sev
+	ls := newLineStyles(*th)
+	ls.sev = sev
+	r := newRenderer(st, f, ls)
 	l := &logs{
-		keys: km, theme: th, store: st, fmtr: f, rend: r,
+		keys: km, theme: th, store: st, fmtr: f, rend: r, clip: clip,
 		tail:    newLogView(&km.View, r, st, -1),
 		panes:   newPanes(&km.View, th, r, st, lag),
 		detail:  newDetail(km, th, opts.Location, clip),
@@ -168,13 +182,40 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 	case consumer.Status:
 		l.panes.sync(l.store.ids, msg.Shards)
 	case linesMsg:
+		l.count.catchUp(l.store.ring)
+	case matchCountMsg:
+		l.count.onResult(msg, l.store.ring)
 	default:
 		if l.prompt != nil {
 			cmd = l.prompt.Update(msg)
 		}
 	}
 	l.settle()
-	return cmd
+	return tea.Batch(cmd, l.recount())
+}
+
+// viewFilter is what the active view shows: its shard (the pane grid and
+// the merged tail: all) and the local filter.
+func (l *logs) viewFilter() lineFilter {
+	f := lineFilter{shard: -1, filter: l.store.filter}
+	if v := l.active(); v != nil {
+		f.shard = v.shard
+	}
+	return f
+}
+
+// recount restarts the match counter when the search, the filter or the
+// view it counts in changed.
+func (l *logs) recount() tea.Cmd {
+	vf := l.viewFilter()
+	if l.search == l.countOf && vf == l.counted {
+		return nil
+	}
+	l.countOf, l.counted = l.search, vf
+	if l.search == nil {
+		return l.count.reset(nil, vf, &bufSnap{})
+	}
+	return l.count.reset(l.search, vf, l.store.snapshot())
 }
 
 func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -194,9 +235,12 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if l.inDetail {
-		if key.Matches(msg, l.keys.Detail.Close) {
+		switch {
+		case key.Matches(msg, l.keys.Detail.Close):
 			l.inDetail = false
 			return nil
+		case key.Matches(msg, l.keys.View.Handoff):
+			return l.copyHandoff() // from the line shown, the cursor line
 		}
 		return l.detail.Update(msg)
 	}
@@ -244,12 +288,99 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		if l.store.ring.len() > 0 {
 			l.clearing = true // asked in the status line: promptView
 		}
+	case key.Matches(msg, k.Mark):
+		return l.toggleMark()
+	case key.Matches(msg, k.NextMark):
+		return l.toMark(+1)
+	case key.Matches(msg, k.PrevMark):
+		return l.toMark(-1)
+	case key.Matches(msg, k.Handoff):
+		return l.copyHandoff()
 	case l.view == viewTail:
 		return l.tail.Update(msg)
 	default:
 		return l.panes.Update(msg)
 	}
 	return nil
+}
+
+// toggleMark bookmarks the cursor line, or drops its mark.
+func (l *logs) toggleMark() tea.Cmd {
+	v := l.active()
+	if v == nil {
+		return notify(noticeInfo, hint(l.keys.View.Open, "zooms a pane")+" to mark its lines")
+	}
+	e := v.cursorEntry()
+	if e == nil {
+		return nil
+	}
+	marked := l.store.marks.toggle(v.cursor)
+	l.rend.invalidate()
+	if marked {
+		return notify(noticeInfo, fmt.Sprintf("marked the line (%s; %s)", plural(l.store.marks.len(), "mark"),
+			pair(l.keys.View.NextMark, l.keys.View.PrevMark, "go to next/previous")))
+	}
+	return notify(noticeInfo, fmt.Sprintf("unmarked the line (%s left)", plural(l.store.marks.len(), "mark")))
+}
+
+// toMark moves the cursor to the next mark (dir +1, newer) or previous one
+// among the lines in view, wrapping at the ends.
+func (l *logs) toMark(dir int) tea.Cmd {
+	v := l.active()
+	if v == nil {
+		return nil
+	}
+	ls := v.lines()
+	v.sync(ls)
+	seq, wrapped, ok := l.store.marks.next(ls, v.cursor, dir)
+	if !ok {
+		if l.store.marks.len() == 0 {
+			return notify(noticeWarn, "no marks: "+hint(l.keys.View.Mark, "marks the cursor line"))
+		}
+		return notify(noticeWarn, "no other mark among the lines in view")
+	}
+	v.jump(ls, seq)
+	if wrapped {
+		if dir > 0 {
+			return notify(noticeInfo, "wrapped to the oldest mark")
+		}
+		return notify(noticeInfo, "wrapped to the newest mark")
+	}
+	return nil
+}
+
+// copyHandoff copies the command line that reopens this view from the
+// cursor line's time, and shows it.
+func (l *logs) copyHandoff() tea.Cmd {
+	if l.handoff == nil {
+		return nil
+	}
+	var from time.Time
+	if v := l.active(); v != nil {
+		if e := v.cursorEntry(); e != nil && !e.isNote() {
+			from = e.rec.Time
+		}
+	}
+	line := l.handoff(from)
+	return copyCmdShowing(l.clip, line, line)
+}
+
+// jumpTo moves the active view (the merged tail from the pane grid or the
+// detail view) to line seq, or to the nearest line it shows after it.
+func (l *logs) jumpTo(seq uint64, at time.Time) tea.Cmd {
+	l.inDetail = false
+	if l.active() == nil {
+		l.view = viewTail
+	}
+	v := l.active()
+	ls := v.lines()
+	if ls.Len() == 0 {
+		return nil
+	}
+	i := min(ls.Pos(seq), ls.Len()-1)
+	v.jump(ls, ls.At(i))
+	l.settle()
+	return notify(noticeInfo, "at "+at.In(l.fmtr.loc).Format("15:04:05")+" · "+hint(l.keys.View.Bottom, "follows again"))
 }
 
 // clear empties the buffer, as c asked and c again confirmed.
@@ -304,19 +435,21 @@ func (l *logs) onPrompt(msg promptResult) tea.Cmd {
 			l.setSearch(nil)
 			return nil
 		}
-		l.setSearch(newMatcher(v))
+		m, err := compileMatcher(v)
+		if err != nil {
+			return notify(noticeError, "search: "+err.Error())
+		}
+		l.setSearch(m)
 		return l.findMatch(-1, true)
 	case promptFilter:
-		var cmd tea.Cmd
 		if v == "" {
-			l.store.setFilter(nil)
-			cmd = notify(noticeInfo, "filter cleared")
-		} else {
-			l.store.setFilter(newMatcher(v))
-			cmd = notify(noticeInfo, fmt.Sprintf("filter %q: %d of %d lines", v, l.store.fAll.Len(), l.store.ring.len()))
+			return l.setFilter(nil)
 		}
-		l.rend.invalidate()
-		return cmd
+		m, err := compileMatcher(v)
+		if err != nil {
+			return notify(noticeError, "filter: "+err.Error())
+		}
+		return l.setFilter(m)
 	case promptSave:
 		recs, what := l.saving, l.savingWhat
 		l.saving = nil
@@ -363,6 +496,27 @@ func (l *logs) snapshot() ([]consumer.Record, string) {
 		}
 	}
 	return out, strings.Join(what, " ")
+}
+
+// setFilter sets the local filter (nil clears it) and says what it keeps.
+func (l *logs) setFilter(m *matcher) tea.Cmd {
+	l.store.setFilter(m)
+	l.rend.invalidate()
+	if m == nil {
+		return notify(noticeInfo, "filter cleared")
+	}
+	return notify(noticeInfo, fmt.Sprintf("filter %q: %s of %s lines", m.pattern, formatCount(l.countLogs(&l.store.fAll)), formatCount(l.store.ring.len())))
+}
+
+// countLogs is the logs of ls, less the notes.
+func (l *logs) countLogs(ls lineSet) int {
+	n := ls.Len()
+	for i := 0; i < ls.Len(); i++ {
+		if e := l.store.ring.at(ls.At(i)); e != nil && e.isNote() {
+			n--
+		}
+	}
+	return n
 }
 
 func (l *logs) setSearch(s *matcher) {
@@ -465,6 +619,7 @@ type viewState struct {
 	waiting int
 	filter  string
 	search  string
+	matches string // the search's counter: "3/25"
 	format  string // "" for the default format without wrapping
 }
 
@@ -478,6 +633,13 @@ func (l *logs) state() viewState {
 	}
 	if l.search != nil {
 		s.search = l.search.pattern
+		cur := uint64(0)
+		if v := l.active(); v != nil {
+			cur = v.cursor
+		} else if ls := l.store.lines(-1); ls.Len() > 0 {
+			cur = ls.At(ls.Len() - 1)
+		}
+		s.matches = l.count.label(cur)
 	}
 	if l.fmtr.mode != vmDefault || l.rend.wrap {
 		s.format = l.fmtr.mode.String()

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/slstail/slstail/consumer"
 )
 
 // matcher is the local filter and search predicate. A pattern matches a log
@@ -20,6 +23,10 @@ import (
 // when it matches a key or a value; "key=re:EXPR" matches the values of the
 // keys that contain "key". Smart case applies to the expression's literal
 // letters (an escape such as \S or \D is not an upper-case letter).
+// "key==text" is exact: the field named key (exactly) has the value text
+// (exactly, whatever the case), as the facet view filters to a value.
+// "a && b" matches what both a and b match.
+//
 // A matcher never changes once built, so commands may use it off the
 // Update loop.
 type matcher struct {
@@ -27,8 +34,41 @@ type matcher struct {
 	key, text string // the parts matched (lower-cased when fold)
 	re        *regexp.Regexp
 	keyed     bool
+	exact     bool                                  // key==text
+	get       func(*consumer.Record) (string, bool) // the exact key's value (meta fields too)
 	negate    bool
 	fold      bool
+	all       []*matcher // "a && b": every one must match
+}
+
+// andSep joins patterns that must all match.
+const andSep = " && "
+
+// exactMatcher matches the logs whose field is exactly value (or, with
+// negate, the others), however the two are spelled: the facet view's
+// filter is built from the value itself, never parsed back from text.
+func exactMatcher(field, value string, negate bool) *matcher {
+	p := field + "==" + value
+	if negate {
+		p = "!" + p
+	}
+	return &matcher{pattern: p, key: field, text: value, keyed: true, exact: true, negate: negate, get: facetGetter(field)}
+}
+
+// and is a matcher of what both a (nil: everything) and b match.
+func and(a, b *matcher) *matcher {
+	if a == nil {
+		return b
+	}
+	var parts []*matcher
+	for _, m := range []*matcher{a, b} {
+		if m.all != nil {
+			parts = append(parts, m.all...)
+		} else {
+			parts = append(parts, m)
+		}
+	}
+	return &matcher{pattern: a.pattern + andSep + b.pattern, all: parts}
 }
 
 // regexPrefix marks a pattern, or the text part of "key=text", as a
@@ -47,11 +87,33 @@ func newMatcher(pattern string) *matcher {
 
 // compileMatcher is newMatcher that reports a bad regular expression.
 func compileMatcher(pattern string) (*matcher, error) {
+	if strings.Contains(pattern, andSep) {
+		var all *matcher
+		for _, p := range strings.Split(pattern, andSep) {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			m, err := compileMatcher(p)
+			if err != nil {
+				return nil, err
+			}
+			all = and(all, m)
+		}
+		if all != nil {
+			all.pattern = pattern
+			return all, nil
+		}
+	}
 	m := &matcher{pattern: pattern}
 	p := pattern
 	if strings.HasPrefix(p, "!") {
 		m.negate = true
 		p = p[1:]
+	}
+	if k, v, ok := strings.Cut(p, "=="); ok && k != "" && !strings.HasPrefix(p, regexPrefix) {
+		m.key, m.text, m.keyed, m.exact = k, v, true, true
+		m.get = facetGetter(k)
+		return m, nil
 	}
 	expr, isRe := strings.CutPrefix(p, regexPrefix)
 	if !isRe {
@@ -74,6 +136,9 @@ func compileMatcher(pattern string) (*matcher, error) {
 		}
 		re, err := regexp.Compile(src)
 		if err != nil {
+			if _, raw := regexp.Compile(expr); raw != nil {
+				err = raw // name the text as typed, not with the (?i) added
+			}
 			return nil, fmt.Errorf("regular expression %q: %w", expr, unwrapSyntax(err))
 		}
 		m.re = re
@@ -151,6 +216,21 @@ func (m *matcher) contains(s, sub string) bool {
 }
 
 func (m *matcher) matchEntry(e *entry) bool {
+	if m.all != nil {
+		for _, p := range m.all {
+			if !p.matchEntry(e) {
+				return false
+			}
+		}
+		return true
+	}
+	if m.exact {
+		if e.isNote() {
+			return false
+		}
+		v, ok := m.get(&e.rec)
+		return (ok && v == m.text) != m.negate
+	}
 	if m.re != nil {
 		return m.matchRegexp(e)
 	}
@@ -242,6 +322,19 @@ func lower(c byte) byte {
 // indexFold returns the byte ranges of the matches of m.text in s (for
 // highlighting), at most max of them.
 func (m *matcher) find(s string, max int) [][2]int {
+	if m.all != nil {
+		var out [][2]int
+		for _, p := range m.all {
+			out = append(out, p.find(s, max)...)
+		}
+		return mergeRanges(out, max)
+	}
+	if m.exact {
+		if m.negate {
+			return nil
+		}
+		return (&matcher{text: m.key + "=" + displayValue(m.text)}).find(s, max)
+	}
 	if m.re != nil {
 		if m.negate {
 			return nil
@@ -285,4 +378,29 @@ func (m *matcher) find(s string, max int) [][2]int {
 		off += i + len(needle)
 	}
 	return out
+}
+
+// mergeRanges sorts byte ranges and joins those that overlap, keeping at
+// most max: highlight wants them in order and disjoint.
+func mergeRanges(rs [][2]int, max int) [][2]int {
+	slices.SortFunc(rs, func(a, b [2]int) int { return a[0] - b[0] })
+	var out [][2]int
+	for _, r := range rs {
+		if n := len(out); n > 0 && r[0] <= out[n-1][1] {
+			out[n-1][1] = maxInt(out[n-1][1], r[1])
+			continue
+		}
+		if len(out) == max {
+			break
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }

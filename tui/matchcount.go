@@ -33,17 +33,19 @@ type matchCountMsg struct {
 	upto uint64
 }
 
-// reset starts counting search's matches among the lines of view in snap.
-// A nil search stops counting.
+// reset starts counting search's matches among the lines of view in snap,
+// which it releases when done. A nil search stops counting.
 func (c *matchCount) reset(search *matcher, view lineFilter, snap *bufSnap) tea.Cmd {
 	c.search, c.view = search, view
 	c.seqs.reset()
 	c.ready = false
 	if search == nil {
 		c.jobs.stop()
+		snap.release()
 		return nil
 	}
 	return c.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		seqs, ok := countMatches(ctx, snap, search, view)
 		if !ok {
 			return nil
@@ -93,6 +95,18 @@ func (c *matchCount) add(seq uint64, e *entry) {
 	c.upto = seq + 1
 	if c.view.keep(e) && c.search.matchEntry(e) {
 		c.seqs.push(seq)
+	}
+}
+
+// catchUp counts the lines appended to buf since the last call and forgets
+// the evicted ones: a batch's lines, in the Update that appended them.
+func (c *matchCount) catchUp(buf *chunkRing) {
+	c.trim(buf.first)
+	if !c.ready {
+		return // the count in flight catches up when it lands
+	}
+	for seq := max(c.upto, buf.first); seq < buf.next; seq++ {
+		c.add(seq, buf.at(seq))
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
+	"github.com/slstail/slstail/tui/merge"
 )
 
 type noticeLevel int
@@ -50,8 +51,12 @@ type Model struct {
 	header *header
 	bar    *statusBar
 
+	facets   *facetView
+	timeline *timelineView
+	preview  *previewView // under the editor while a query is typed
+
 	// overlay is drawn over the log area and takes its keys before the
-	// global ones: nil, lag or help.
+	// global ones: nil, lag, help, facets or timeline.
 	overlay component
 
 	status        consumer.Status
@@ -60,6 +65,17 @@ type Model struct {
 	minGeneration int
 	sourceClosed  bool
 	quitting      bool
+
+	// merge orders the shards' batches by log time for the merged tail:
+	// batches go in as they arrive (acknowledged: a held record counts as
+	// drawn into the buffer) and come out into the store under its
+	// watermark, or once held for its hold. mergeArmed says a timer for
+	// the next hold's end is on its way; wall is the merge's clock (the
+	// hold is wall time, whatever clock the display uses).
+	merge      *merge.Merger
+	mergeOut   []merge.Out
+	mergeArmed bool
+	wall       func() time.Time
 
 	// A query change in flight: batches newer than applyGen wait in early
 	// until restartedMsg says which generation is the new query's, so that
@@ -93,15 +109,36 @@ func New(src Source, opts Options) *Model {
 		done:  make(chan struct{}),
 		life:  &lifecycle{},
 		store: newStore(opts.BufferCap),
+		merge: merge.New(merge.Options{Hold: opts.MergeHold}),
+		wall:  time.Now,
 	}
 	lag := lagFormat{theme: m.theme, warn: opts.LagWarn, alarm: opts.LagAlarm}
-	m.logs = newLogs(m.keys, m.theme, m.store, opts, lag, clipboard(opts.Clipboard))
+	sev, sevErr := newSeverity(opts.Highlight, th)
+	if sevErr != nil {
+		// The CLI checks the rules when it reads the config file; a bad
+		// rule from elsewhere costs its colours, not the session.
+		sev, _ = newSeverity(nil, th)
+	}
+	m.logs = newLogs(m.keys, m.theme, m.store, opts, lag, clipboard(opts.Clipboard), sev)
+	m.logs.handoff = m.handoffLine
 	m.editor = newEditor(m.keys, m.theme, opts.Query, &history{path: opts.HistoryFile})
 	m.lag = newLagTable(&m.keys.View, m.theme, opts.Location, lag)
 	m.help = newHelpView(m.keys, m.theme)
 	m.header = newHeader(m.theme, opts)
 	m.bar = newStatusBar(m.theme)
+	m.facets = newFacetView(m.keys, m.theme, facetDeps{
+		snapshot: func() (*bufSnap, lineFilter) { return m.store.snapshot(), m.logs.viewFilter() },
+		fields:   m.facetFields,
+		query:    func() string { return m.editor.running },
+		now:      opts.Now,
+		loc:      opts.Location,
+	})
+	m.timeline = newTimelineView(&m.keys.Timeline, m.theme, timelineDeps{source: m.timelineSource, now: opts.Now, loc: opts.Location})
+	m.preview = newPreviewView(&m.keys.Editor, m.theme, previewDeps{snapshot: m.store.snapshot, loc: opts.Location})
 	m.started = opts.Started
+	if sevErr != nil {
+		m.setNotice(noticeWarn, "highlight rules: "+sevErr.Error())
+	}
 	m.refresh()
 	return m
 }
@@ -163,11 +200,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.logs.Focused():
 		return m.logs.ShortHelp()
 	}
+	if m.overlay == m.facets || m.overlay == m.timeline {
+		return append(m.overlay.ShortHelp(), g.Help, g.Quit) // their own close is back
+	}
 	if m.overlay != nil {
 		return append(m.overlay.ShortHelp(), g.Back, g.Help, g.Quit)
 	}
 	keys := append([]key.Binding{g.Help}, m.logs.ShortHelp()...)
-	return append(keys, g.Edit, g.ToggleView, g.Lag, g.Quit)
+	return append(keys, g.Facets, g.Timeline, g.Edit, g.ToggleView, g.Lag, g.Quit)
 }
 
 // FullHelp implements help.KeyMap: every key of every context, as the help
@@ -196,16 +236,24 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case batchMsg:
 		cmd := m.onBatches(msg)
 		m.logs.Update(linesMsg{})
-		return cmd
+		return tea.Batch(cmd, m.armMerge())
+	case mergeTickMsg:
+		m.mergeArmed = false
+		m.release(m.wall())
+		m.logs.Update(linesMsg{})
+		return m.armMerge()
 	case statusTickMsg:
 		m.observe(m.src.Status())
+		// A shard that went idle no longer holds the watermark.
+		m.release(m.wall())
+		m.logs.Update(linesMsg{})
 		if m.notice != "" && m.noticeLevel == noticeInfo && m.opts.Now().Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
 		}
 		if m.quitting {
 			return nil
 		}
-		return tick(m.opts.StatusInterval, m.done)
+		return tea.Batch(tick(m.opts.StatusInterval, m.done), m.armMerge())
 	case eventMsg:
 		if msg.closed {
 			return nil
@@ -262,11 +310,30 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			if msg.tmux {
 				how = "OSC 52: tmux needs set-clipboard on or allow-passthrough on"
 			}
-			m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (%s)", msg.n, how))
+			if msg.show != "" {
+				m.setNotice(noticeInfo, fmt.Sprintf("copied: %s (%s)", msg.show, how))
+			} else {
+				m.setNotice(noticeInfo, fmt.Sprintf("copied %d bytes of JSON (%s)", msg.n, how))
+			}
 		}
 		return nil
 	case noticeMsg:
 		m.setNotice(msg.level, msg.text)
+		return nil
+	case facetResultMsg:
+		return m.facets.Update(msg)
+	case timelineResultMsg:
+		return m.timeline.Update(msg)
+	case matchCountMsg:
+		return m.logs.Update(msg)
+	case previewResultMsg:
+		cmd := m.preview.Update(msg)
+		m.layout() // the preview's height follows its result
+		return cmd
+	case debounceMsg:
+		if msg.kind == "preview" && m.editor.stage != stageIdle {
+			return m.preview.Update(msg)
+		}
 		return nil
 	case closeMsg:
 		m.setOverlay(nil)
@@ -287,13 +354,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
+	now := m.wall()
 	for _, b := range msg.batches {
 		if m.restarting && b.Generation > m.applyGen {
 			m.early = append(m.early, b) // shown once the marker is known
 			continue
 		}
-		m.show(b)
+		m.admit(b, now)
 	}
+	m.release(now)
 	if msg.closed {
 		m.sourceClosed = true
 		return nil
@@ -304,32 +373,72 @@ func (m *Model) onBatches(msg batchMsg) tea.Cmd {
 	return receiveBatches(m.src.Batches(), m.done)
 }
 
-// show acknowledges a batch and appends it. A batch of a replaced query
-// that arrives after the marker, or whose run closed before it could be
-// acknowledged, is dropped: with "continue" the new run delivers those logs
-// again.
-func (m *Model) show(b consumer.Batch) {
+// admit acknowledges a batch and hands it to the merge, which counts as
+// drawing it into the buffer. A batch of a replaced query that arrives
+// after the marker, or whose run closed before it could be acknowledged,
+// is dropped: with "continue" the new run delivers those logs again.
+func (m *Model) admit(b consumer.Batch, now time.Time) {
 	if b.Generation < m.minGeneration || !b.Ack() {
 		return
 	}
 	m.shownGen = max(m.shownGen, b.Generation)
-	for i := range b.Records {
-		m.store.add(b.Records[i])
+	m.merge.Add(b, now)
+}
+
+// release appends to the buffer what the merge lets out at now. A line of
+// a replaced query still held when its marker was placed went in above
+// the marker (onRestarted flushes first); one that comes out after it is
+// dropped like a late batch.
+func (m *Model) release(now time.Time) {
+	m.mergeOut = m.merge.Release(now, m.mergeOut[:0])
+	m.append(m.mergeOut)
+}
+
+func (m *Model) append(outs []merge.Out) {
+	for i := range outs {
+		if o := &outs[i]; o.Gen >= m.minGeneration {
+			m.store.add(o.Rec, o.Late)
+		}
 	}
+	clear(outs) // the records live on in the store, not here
+}
+
+// flushMerge appends everything the merge holds, in time order.
+func (m *Model) flushMerge() {
+	m.mergeOut = m.merge.Flush(m.mergeOut[:0])
+	m.append(m.mergeOut)
+}
+
+// armMerge starts the timer for the end of the oldest held record's hold,
+// unless one is on its way: the timer's message releases it, so a shard
+// that falls silent delays the tail by the hold and no more.
+func (m *Model) armMerge() tea.Cmd {
+	if m.mergeArmed || m.quitting || m.merge.Held() == 0 {
+		return nil
+	}
+	at, ok := m.merge.Next()
+	if !ok {
+		return nil
+	}
+	m.mergeArmed = true
+	return mergeTick(max(at.Sub(m.wall()), 0), m.done)
 }
 
 // showEarly appends the batches held while a query change was in flight.
 func (m *Model) showEarly() {
 	early := m.early
 	m.early, m.restarting = nil, false
+	now := m.wall()
 	for _, b := range early {
-		m.show(b)
+		m.admit(b, now)
 	}
+	m.release(now)
 }
 
 // observe takes a status snapshot to every component that shows it.
 func (m *Model) observe(st consumer.Status) {
 	m.status = st
+	m.merge.Sync(st.Shards)
 	m.editor.Update(st)
 	m.lag.Update(st)
 	m.logs.Update(st)
@@ -380,19 +489,22 @@ func (m *Model) noticeText() string {
 func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	cmd := m.editor.Update(msg)
 	defer m.layout() // the editor's height changed
+	defer m.logs.Update(linesMsg{})
 	if msg.err != nil {
 		m.showEarly()
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
-		return cmd
+		return tea.Batch(cmd, m.armMerge())
 	}
 	// From the data, not the clock: every line shown so far is the old
 	// query's (the new one's waited in early), and an old line arriving
 	// from now on is dropped, so the marker goes here.
+	// What the merge holds is the old query's: it goes above the marker.
+	m.flushMerge()
 	m.minGeneration = msg.generation
 	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
 	m.showEarly()
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
-	return cmd
+	return tea.Batch(cmd, m.armMerge())
 }
 
 // spaced is s after a space, or nothing.
@@ -419,8 +531,15 @@ func (m *Model) focused() component {
 	return nil
 }
 
-// setOverlay shows c over the log area (nil: none).
+// setOverlay shows c over the log area (nil: none). A view closed stops
+// its computation: nobody will read its result.
 func (m *Model) setOverlay(c component) {
+	if m.overlay == m.facets && c != m.facets {
+		m.facets.close()
+	}
+	if m.overlay == m.timeline && c != m.timeline {
+		m.timeline.jobs.stop()
+	}
 	m.overlay = c
 	if c == m.help {
 		m.help.open()
@@ -431,6 +550,9 @@ func (m *Model) setOverlay(c component) {
 // each, the SPL bar one or two, the log area (or the overlay over it) the
 // rest.
 func (m *Model) layout() {
+	// The preview may take up to a third of what the editor leaves, and
+	// never more than its sample: the lines it previews stay in sight.
+	m.preview.SetSize(m.width, min(1+previewSample, max((m.height-2-m.editor.Height())/3, 1)))
 	h := m.bodyHeight()
 	m.header.SetSize(m.width, 1)
 	m.editor.SetSize(m.width, m.editor.Height())
@@ -438,9 +560,20 @@ func (m *Model) layout() {
 	m.logs.SetSize(m.width, h)
 	m.lag.SetSize(m.width, h)
 	m.help.SetSize(m.width, h)
+	m.facets.SetSize(m.width, h)
+	m.timeline.SetSize(m.width, h)
 }
 
-func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.Height(), 0) }
+// previewRows is the rows the preview takes under the editor: some while
+// a query is typed and its start chosen, none otherwise.
+func (m *Model) previewRows() int {
+	if m.editor.stage == stageIdle {
+		return 0
+	}
+	return m.preview.Height()
+}
+
+func (m *Model) bodyHeight() int { return max(m.height-2-m.editor.Height()-m.previewRows(), 0) }
 
 // refresh tells the header and the status line what they show.
 func (m *Model) refresh() {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/internal/textsafe"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
 	"github.com/slstail/slstail/themes"
 )
@@ -300,16 +301,6 @@ func previewLine(e *entry, out []spl.Field, loc *time.Location) string {
 	return b.String()
 }
 
-// previewKeys are the preview's bindings; it lives under the editor,
-// which has the keys, so the root routes only these to it.
-type previewKeys struct {
-	Toggle key.Binding
-}
-
-func defaultPreviewKeys() previewKeys {
-	return previewKeys{Toggle: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "preview on/off"))}
-}
-
 type previewResultMsg struct {
 	id  uint64
 	res previewResult
@@ -323,7 +314,7 @@ type previewDeps struct {
 
 // previewView is the panel under the SPL editor.
 type previewView struct {
-	keys  previewKeys
+	keys  *keymap.Editor
 	theme *themes.Theme
 	deps  previewDeps
 
@@ -331,21 +322,22 @@ type previewView struct {
 	query   string // the text last handed in
 	invalid bool   // it does not compile: the editor shows why
 	waiting uint64 // the debounce armed last
+	armed   bool   // a debounce for the current text is on its way
 	jobs    jobRunner
 	res     *previewResult
 
 	width, height int
 }
 
-func newPreviewView(th *themes.Theme, deps previewDeps) *previewView {
-	return &previewView{keys: defaultPreviewKeys(), theme: th, deps: deps}
+func newPreviewView(km *keymap.Editor, th *themes.Theme, deps previewDeps) *previewView {
+	return &previewView{keys: km, theme: th, deps: deps}
 }
 
 // SetQuery hands in the editor's text after a change. The run starts after
 // previewDelay without another change; any run in flight is cancelled now.
 func (p *previewView) SetQuery(q string) tea.Cmd {
-	if q == p.query && (p.res != nil || p.jobs.running()) {
-		return nil
+	if q == p.query && (p.res != nil || p.jobs.running() || p.armed) {
+		return nil // a key that did not change the text (a cursor move)
 	}
 	p.query = q
 	p.jobs.stop()
@@ -354,7 +346,17 @@ func (p *previewView) SetQuery(q string) tea.Cmd {
 	if p.hidden {
 		return nil
 	}
+	p.armed = true
 	return debounce(previewDelay, "preview", p.waiting)
+}
+
+// stop cancels any run and forgets the result: the editor closed.
+func (p *previewView) stop() {
+	p.jobs.stop()
+	p.res = nil
+	p.query = ""
+	p.waiting++
+	p.armed = false
 }
 
 func (p *previewView) start() tea.Cmd {
@@ -371,6 +373,7 @@ func (p *previewView) start() tea.Cmd {
 	snap := p.deps.snapshot()
 	loc := p.deps.loc
 	return p.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
 		res, ok := runPreview(ctx, prog, snap, loc)
 		if !ok {
 			return nil
@@ -385,6 +388,7 @@ func (p *previewView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case debounceMsg:
 		if msg.kind == "preview" && msg.id == p.waiting && !p.hidden {
+			p.armed = false
 			return p.start()
 		}
 	case previewResultMsg:
@@ -392,7 +396,7 @@ func (p *previewView) Update(msg tea.Msg) tea.Cmd {
 			p.res = &msg.res
 		}
 	case tea.KeyMsg:
-		if key.Matches(msg, p.keys.Toggle) {
+		if key.Matches(msg, p.keys.Preview) {
 			p.hidden = !p.hidden
 			if p.hidden {
 				p.jobs.stop()
@@ -406,8 +410,8 @@ func (p *previewView) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *previewView) ShortHelp() []key.Binding  { return []key.Binding{p.keys.Toggle} }
-func (p *previewView) FullHelp() [][]key.Binding { return [][]key.Binding{{p.keys.Toggle}} }
+func (p *previewView) ShortHelp() []key.Binding  { return []key.Binding{p.keys.Preview} }
+func (p *previewView) FullHelp() [][]key.Binding { return [][]key.Binding{{p.keys.Preview}} }
 
 // Height is the rows the preview wants: its verdict and up to the sample,
 // within what the layout offers (SetSize's height is the most).
@@ -430,7 +434,7 @@ func (p *previewView) View() string {
 		return ""
 	}
 	if p.hidden {
-		return th.Dim.Render(truncateText("  preview off · ctrl+p shows it", w))
+		return th.Dim.Render(truncateText("  "+hints("preview off", hint(p.keys.Preview, "shows it")), w))
 	}
 	var rows []string
 	switch r := p.res; {

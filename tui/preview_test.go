@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/spl"
 	"github.com/slstail/slstail/themes"
 )
@@ -97,7 +98,8 @@ func TestPreviewNothingAndMissing(t *testing.T) {
 func previewModel(w, h int) *previewView {
 	buf := facetBuffer()
 	th := themes.Dark()
-	p := newPreviewView(&th, previewDeps{snapshot: buf.snapshot, loc: time.UTC})
+	km := keymap.Default()
+	p := newPreviewView(&km.Editor, &th, previewDeps{snapshot: buf.snapshot, loc: time.UTC})
 	p.SetSize(w, h)
 	return p
 }
@@ -150,7 +152,7 @@ func TestGoldenPreview(t *testing.T) {
 	b.WriteString(p.View() + "\n---\n")
 	typeQuery(p, "* | where level = 'error'")
 	b.WriteString(p.View() + "\n---\n")
-	p.Update(tea.KeyMsg{Type: tea.KeyCtrlP})
+	p.Update(tea.KeyMsg{Type: tea.KeyCtrlO})
 	b.WriteString(p.View())
 	golden.RequireEqual(t, []byte(b.String()))
 }

@@ -56,7 +56,7 @@ func (r *renderer) rows(seq uint64, w int, sel, showShard, pad bool, maxRows int
 	if e == nil {
 		return nil
 	}
-	spans := r.fmt.spans(r.spans[:0], e, showShard)
+	spans := r.fmt.spans(r.spans[:0], e, showShard, showShard && r.store.isLate(seq))
 	r.spans = spans[:0]
 	if r.search != nil {
 		spans = highlight(spans, r.search.find(plainText(spans), 64))
@@ -69,6 +69,11 @@ func (r *renderer) rows(seq uint64, w int, sel, showShard, pad bool, maxRows int
 	for i, row := range rowsSpans {
 		b.Reset()
 		switch {
+		case i == 0 && r.store.marks.has(seq):
+			// A bookmark shows on the cursor line too: it is how one
+			// sees that m marked it.
+			g := r.styles.gutter
+			b.WriteString(g.pre + "◆" + g.post)
 		case sel && i == 0:
 			g := r.styles.gutter
 			b.WriteString(g.pre + "▌" + g.post)

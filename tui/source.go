@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/slstail/slstail/consumer"
+	hl "github.com/slstail/slstail/internal/highlight"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
@@ -35,6 +36,19 @@ type Options struct {
 	Keys  *keymap.KeyMap // nil: keymap.Default()
 
 	BufferCap int // lines kept; 0: DefaultBufferCap
+
+	// MergeHold bounds how long the merged tail waits for a slow shard
+	// before it shows a line out of time order (0: merge.DefaultHold, 1s;
+	// negative: no wait, each delivery is merged only with itself).
+	MergeHold time.Duration
+
+	// Highlight are the config file's [[highlight]] rules, before the
+	// built-in ones.
+	Highlight []hl.Rule
+
+	// Profile is the config profile the session was started with, for the
+	// command line the hand-off key copies ("" : the connection flags).
+	Profile string
 
 	// HistoryFile persists applied queries, one a line ("" keeps history in
 	// memory only). The CLI puts it under $XDG_STATE_HOME/slstail.

@@ -17,10 +17,10 @@ func highlight(spans []span, ranges [][2]int) []span {
 		for ri < len(ranges) && ranges[ri][0] < end {
 			a, b := max(ranges[ri][0], pos), min(ranges[ri][1], end)
 			if a > pos {
-				out = append(out, span{s.text[pos-start : a-start], s.p})
+				out = append(out, span{s.text[pos-start : a-start], s.p, s.sev})
 			}
 			if b > a {
-				out = append(out, span{s.text[a-start : b-start], pMatch})
+				out = append(out, span{text: s.text[a-start : b-start], p: pMatch})
 				pos = b
 			}
 			if ranges[ri][1] <= end {
@@ -30,7 +30,7 @@ func highlight(spans []span, ranges [][2]int) []span {
 			}
 		}
 		if pos < end {
-			out = append(out, span{s.text[pos-start:], s.p})
+			out = append(out, span{s.text[pos-start:], s.p, s.sev})
 		}
 	}
 	return out
@@ -80,7 +80,7 @@ func cut(spans []span, w int, wrap bool, maxRows int) (rows [][]span, widths []i
 			// Fast path: the whole span fits.
 			sw := textWidth(text)
 			if rw+sw <= limit {
-				row = append(row, span{text, s.p})
+				row = append(row, span{text, s.p, s.sev})
 				rw += sw
 				break
 			}
@@ -95,11 +95,11 @@ func cut(spans []span, w int, wrap bool, maxRows int) (rows [][]span, widths []i
 				i += size
 			}
 			if i > 0 {
-				row = append(row, span{text[:i], s.p})
+				row = append(row, span{text[:i], s.p, s.sev})
 			}
 			rw = n
 			if !wrap {
-				row = append(row, span{"…", pDim})
+				row = append(row, span{text: "…", p: pDim})
 				return [][]span{row}, []int{rw + 1}
 			}
 			rows = append(rows, row)
@@ -128,6 +128,9 @@ func cut(spans []span, w int, wrap bool, maxRows int) (rows [][]span, widths []i
 func encode(b *strings.Builder, row []span, rowWidth, w, shard int, sel bool, ls *lineStyles) {
 	for _, s := range row {
 		c := ls.get(s.p, shard, sel)
+		if s.sev > 0 && ls.sev != nil {
+			c = ls.sev.codes(int(s.sev-1), sel)
+		}
 		b.WriteString(c.pre)
 		b.WriteString(s.text)
 		b.WriteString(c.post)

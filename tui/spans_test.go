@@ -13,11 +13,11 @@ import (
 )
 
 func TestHighlightSplitsSpans(t *testing.T) {
-	spans := []span{{"status", pKey}, {"=", pPunct}, {"500", pValue}, {" uri=/a500", pValue}}
+	spans := []span{{"status", pKey, 0}, {"=", pPunct, 0}, {"500", pValue, 0}, {" uri=/a500", pValue, 0}}
 	got := highlight(spans, [][2]int{{4, 9}, {17, 20}})
 	want := []span{
-		{"stat", pKey}, {"us", pMatch}, {"=", pMatch}, {"50", pMatch}, {"0", pValue},
-		{" uri=/a", pValue}, {"500", pMatch},
+		{"stat", pKey, 0}, {"us", pMatch, 0}, {"=", pMatch, 0}, {"50", pMatch, 0}, {"0", pValue, 0},
+		{" uri=/a", pValue, 0}, {"500", pMatch, 0},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
@@ -28,7 +28,7 @@ func TestHighlightSplitsSpans(t *testing.T) {
 }
 
 func TestCutTruncatesAndWraps(t *testing.T) {
-	spans := []span{{"abc", pKey}, {"=", pPunct}, {"日本語テキスト", pValue}}
+	spans := []span{{"abc", pKey, 0}, {"=", pPunct, 0}, {"日本語テキスト", pValue, 0}}
 	rows, widths := cut(spans, 8, false, 1)
 	if len(rows) != 1 || plainText(rows[0]) != "abc=日…" || widths[0] != 7 {
 		t.Errorf("truncate: %q %v", plainText(rows[0]), widths)
@@ -45,7 +45,7 @@ func TestCutTruncatesAndWraps(t *testing.T) {
 		t.Error("a line that fits was changed")
 	}
 	// A rune wider than the row cannot loop forever.
-	if rows, _ := cut([]span{{"日日", pValue}}, 1, true, 10); len(rows) > 10 {
+	if rows, _ := cut([]span{{"日日", pValue, 0}}, 1, true, 10); len(rows) > 10 {
 		t.Errorf("%d rows", len(rows))
 	}
 }

@@ -139,7 +139,11 @@ func (s *statusBar) View() string {
 		add(s.kv("filter", textsafe.Sanitize(st.view.filter)), 3)
 	}
 	if st.view.search != "" {
-		add(s.kv("search", textsafe.Sanitize(st.view.search)), 4)
+		text := textsafe.Sanitize(st.view.search)
+		if st.view.matches != "" {
+			text += " " + st.view.matches
+		}
+		add(s.kv("search", text), 4)
 	}
 	if st.view.format != "" {
 		add(s.kv("view", st.view.format), 6)

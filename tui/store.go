@@ -14,7 +14,7 @@ const maxSeenFields = 512
 // for the local filter. Indexes are kept up to date on append, so that a view
 // never scans the buffer to render.
 type store struct {
-	ring   *ring
+	ring   *chunkRing
 	shards map[int]*seqList
 	ids    []int // shard ids seen, sorted
 
@@ -23,6 +23,12 @@ type store struct {
 	fShards  map[int]*seqList
 	received uint64 // logs appended since start, including evicted
 
+	// late lists the lines the merge released out of time order: the
+	// merged tail tags them, so that nobody reads the order as the truth.
+	late seqList
+	// marks are the lines bookmarked with m.
+	marks bookmarks
+
 	fields     []string
 	fieldIndex map[string]struct{}
 	lastKeys   []string // the previous record's keys: most logs repeat them
@@ -30,16 +36,20 @@ type store struct {
 
 func newStore(capacity int) *store {
 	return &store{
-		ring:       newRing(capacity),
+		ring:       newChunkRing(capacity),
 		shards:     map[int]*seqList{},
 		fShards:    map[int]*seqList{},
 		fieldIndex: map[string]struct{}{},
 	}
 }
 
-// add appends one record.
-func (s *store) add(rec consumer.Record) {
+// add appends one record; late says the merge released it after a record
+// of a later time.
+func (s *store) add(rec consumer.Record, late bool) {
 	s.received++
+	if late {
+		s.late.push(s.ring.next)
+	}
 	s.push(entry{rec: rec})
 	same := rec.NumFields() == len(s.lastKeys)
 	i := 0
@@ -92,6 +102,12 @@ func (s *store) push(e entry) {
 // trim removes the evicted entry's seq from the index heads it can lead.
 func (s *store) trim(old *entry) {
 	first := s.ring.first
+	if s.late.Len() > 0 {
+		s.late.trim(first)
+	}
+	if s.marks.len() > 0 {
+		s.marks.trim(first)
+	}
 	if !old.isNote() {
 		if l := s.shards[old.rec.Shard]; l != nil {
 			l.trim(first)
@@ -124,6 +140,13 @@ func (s *store) seeField(k string) {
 	s.fieldIndex[k] = struct{}{}
 	s.fields = append(s.fields, k)
 }
+
+// isLate reports whether line seq came out of time order.
+func (s *store) isLate(seq uint64) bool { return s.late.Len() > 0 && inSet(&s.late, seq) }
+
+// snapshot is the buffer as it is now, for the views that read it off the
+// Update loop.
+func (s *store) snapshot() *bufSnap { return s.ring.snapshot() }
 
 // lines is the set a view shows: shard < 0 means all shards.
 func (s *store) lines(shard int) lineSet {
@@ -172,5 +195,7 @@ func (s *store) clear() {
 	s.shards = map[int]*seqList{}
 	s.fShards = map[int]*seqList{}
 	s.fAll.reset()
+	s.late.reset()
+	s.marks = bookmarks{}
 	s.ids = s.ids[:0]
 }

@@ -46,6 +46,7 @@ type lineStyles struct {
 	shards, shardSel []codes
 	gutter           codes
 	selectedFill     codes // padding of the cursor line
+	sev              *severity
 }
 
 func newLineStyles(t themes.Theme) *lineStyles {

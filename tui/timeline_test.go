@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
 
@@ -105,7 +106,8 @@ func TestTimelineColumns(t *testing.T) {
 func timelineModel(w, h int) *timelineView {
 	buf := timelineBuffer()
 	th := themes.Dark()
-	tv := newTimelineView(&th, timelineDeps{
+	km := keymap.Default()
+	tv := newTimelineView(&km.Timeline, &th, timelineDeps{
 		source: func() timelineSource {
 			return timelineSource{snap: buf.snapshot(), shard: -1, match: status5xx, label: `filter "status=re:^5"`}
 		},
@@ -121,17 +123,25 @@ func TestTimelineKeys(t *testing.T) {
 	runComponent(tv, tv.open())
 	// The cursor starts on the newest column (t0+3s): enter jumps to its
 	// first line.
-	if msg := tv.Update(tea.KeyMsg{Type: tea.KeyEnter})().(timelineJumpMsg); msg.seq != 9 || !msg.at.Equal(t0.Add(3*time.Second)) {
-		t.Fatalf("enter: %#v", msg)
+	jump := func() *timelineJump {
+		t.Helper()
+		if cmd := tv.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+			t.Fatal("enter answered with a command: the jump must be taken in its Update")
+		}
+		j, _ := tv.take()
+		return j
+	}
+	if j := jump(); j == nil || j.seq != 9 || !j.at.Equal(t0.Add(3*time.Second)) {
+		t.Fatalf("enter: %#v", j)
 	}
 	tv.Update(tea.KeyMsg{Type: tea.KeyLeft})
 	tv.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("h")})
-	if msg := tv.Update(tea.KeyMsg{Type: tea.KeyEnter}); msg != nil {
-		t.Fatalf("enter on an empty second: %#v", msg())
+	if j := jump(); j != nil {
+		t.Fatalf("enter on an empty second: %#v", j)
 	}
 	tv.Update(tea.KeyMsg{Type: tea.KeyLeft})
-	if msg := tv.Update(tea.KeyMsg{Type: tea.KeyEnter})().(timelineJumpMsg); msg.seq != 1 || !msg.at.Equal(t0) {
-		t.Fatalf("enter on t0: %#v", msg)
+	if j := jump(); j == nil || j.seq != 1 || !j.at.Equal(t0) {
+		t.Fatalf("enter on t0: %#v", j)
 	}
 	tv.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("l")})
 	tv.Update(tea.KeyMsg{Type: tea.KeyRight})
@@ -139,8 +149,9 @@ func TestTimelineKeys(t *testing.T) {
 	if tv.cursor != -1 {
 		t.Fatalf("cursor %d after moving to the newest, want -1 (follows)", tv.cursor)
 	}
-	if msg := tv.Update(tea.KeyMsg{Type: tea.KeyEsc})(); msg != (closeViewMsg{view: "timeline"}) {
-		t.Fatalf("esc: %#v", msg)
+	tv.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	if j, closed := tv.take(); j != nil || !closed {
+		t.Fatalf("esc: jump %#v closed %v", j, closed)
 	}
 }
 

@@ -9,36 +9,14 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/internal/textsafe"
+	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
 
-// timelineKeys are the timeline's bindings.
-type timelineKeys struct {
-	Left, Right, First, Last key.Binding
-	Jump, PerShard, Refresh  key.Binding
-	Close                    key.Binding
-}
-
-func defaultTimelineKeys() timelineKeys {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
-	return timelineKeys{
-		Left:     b("←/h", "earlier", "left", "h"),
-		Right:    b("→/l", "later", "right", "l"),
-		First:    b("g", "oldest", "g", "home"),
-		Last:     b("G", "newest", "G", "end"),
-		Jump:     b("enter", "go to that second", "enter"),
-		PerShard: b("s", "per shard", "s"),
-		Refresh:  b("r", "recount", "r"),
-		Close:    b("esc", "close", "esc"),
-	}
-}
-
-// timelineJumpMsg asks the root to move the log view's cursor to seq, the
-// first buffered line of the second (or column of seconds) chosen, and to
-// stop following.
-type timelineJumpMsg struct {
+// timelineJump is the timeline's choice of a line to go to, which the
+// root takes (take) in the Update of the key: seq is the first buffered
+// line of the second (or column of seconds) chosen.
+type timelineJump struct {
 	seq uint64
 	at  time.Time
 }
@@ -59,7 +37,7 @@ type timelineDeps struct {
 // second in view (dim) and matching (bright), fitted to the width with a
 // labelled time axis, and a cursor over its columns.
 type timelineView struct {
-	keys  timelineKeys
+	keys  *keymap.Timeline
 	theme *themes.Theme
 	deps  timelineDeps
 
@@ -68,12 +46,21 @@ type timelineView struct {
 	label    string
 	perShard bool
 	cursor   int // column; -1 means the newest (follows as data grows)
+	jump     *timelineJump
+	closed   bool
 
 	width, height int
 }
 
-func newTimelineView(th *themes.Theme, deps timelineDeps) *timelineView {
-	return &timelineView{keys: defaultTimelineKeys(), theme: th, deps: deps, cursor: -1}
+func newTimelineView(km *keymap.Timeline, th *themes.Theme, deps timelineDeps) *timelineView {
+	return &timelineView{keys: km, theme: th, deps: deps, cursor: -1}
+}
+
+// take returns what the last key chose: a line to go to, or closing.
+func (t *timelineView) take() (jump *timelineJump, closed bool) {
+	jump, closed = t.jump, t.closed
+	t.jump, t.closed = nil, false
+	return jump, closed
 }
 
 // open (re)counts the buffer; the cursor starts on the newest column.
@@ -87,6 +74,7 @@ func (t *timelineView) count() tea.Cmd {
 	per := t.perShard
 	t.label = src.label
 	return t.jobs.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer src.snap.release()
 		d, ok := bucketize(ctx, src, per)
 		if !ok {
 			return nil
@@ -135,10 +123,10 @@ func (t *timelineView) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Close):
 			t.jobs.stop()
-			return closeCmd("timeline")
-		case key.Matches(msg, k.Left):
+			t.closed = true
+		case key.Matches(msg, k.Earlier):
 			t.cursor = max(c-1, 0)
-		case key.Matches(msg, k.Right):
+		case key.Matches(msg, k.Later):
 			if c+1 >= n-1 {
 				t.cursor = -1 // the newest column: keep to it as time goes on
 			} else {
@@ -151,29 +139,23 @@ func (t *timelineView) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.PerShard):
 			t.perShard = !t.perShard
 			return t.count()
-		case key.Matches(msg, k.Refresh):
+		case key.Matches(msg, k.Recount):
 			return t.count()
 		case key.Matches(msg, k.Jump):
 			if n == 0 || !cols[c].has {
 				return nil
 			}
-			seq := cols[c].first
-			at := time.Unix(t.data.start+int64(cols[c].from), 0)
-			return func() tea.Msg { return timelineJumpMsg{seq: seq, at: at} }
+			t.jump = &timelineJump{seq: cols[c].first, at: time.Unix(t.data.start+int64(cols[c].from), 0)}
 		}
 	}
 	return nil
 }
 
-func (t *timelineView) ShortHelp() []key.Binding {
-	k := t.keys
-	return []key.Binding{k.Left, k.Right, k.Jump, k.PerShard, k.Close}
-}
+func (t *timelineView) ShortHelp() []key.Binding { return t.keys.ShortHelp() }
 
-func (t *timelineView) FullHelp() [][]key.Binding {
-	k := t.keys
-	return [][]key.Binding{{k.Left, k.Right, k.First, k.Last}, {k.Jump, k.PerShard, k.Refresh, k.Close}}
-}
+// FullHelp implements help.KeyMap: the keys the view takes before the
+// global ones.
+func (t *timelineView) FullHelp() [][]key.Binding { return t.keys.FullHelp() }
 
 // vbarEighths are the bottom-aligned partial blocks, one to eight eighths.
 var vbarEighths = []string{" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
@@ -197,18 +179,17 @@ func (t *timelineView) View() string {
 	default:
 		rows = append(rows, t.chart(cols, k)...)
 	}
-	hint := " "
 	var parts []string
 	for _, b := range t.ShortHelp() {
-		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		parts = append(parts, hint(b, b.Help().Desc))
 	}
-	hint += strings.Join(parts, " · ")
+	hintRow := " " + hints(parts...)
 	for len(rows) < t.height-1 {
 		rows = append(rows, "")
 	}
 	rows = rows[:max(t.height-1, 0)]
 	if t.height > 0 {
-		rows = append(rows, th.Dim.Render(truncateText(hint, w)))
+		rows = append(rows, th.Dim.Render(truncateText(hintRow, w)))
 	}
 	return strings.Join(rows, "\n")
 }
@@ -228,6 +209,7 @@ func (t *timelineView) chart(cols []column, k int) []string {
 		top = max(top, col.all)
 	}
 	top = niceCeil(top)
+	mono := th.Name == "mono" && t.label != ""
 	var out []string
 	for r := barRows - 1; r >= 0; r-- {
 		var b strings.Builder
@@ -253,6 +235,10 @@ func (t *timelineView) chart(cols []column, k int) []string {
 			switch {
 			case fm > 0:
 				cell = th.Spark.Render(vbarEighths[fm])
+			case fa == 8 && mono:
+				// Without colour, the lines that do not match are shaded,
+				// so that the matching part stands apart.
+				cell = th.Dim.Render("░")
 			case fa > 0:
 				cell = th.Dim.Render(vbarEighths[fa])
 			}
@@ -294,6 +280,9 @@ func (t *timelineView) chart(cols []column, k int) []string {
 	}
 	out = append(out, th.Title.Render(truncateText(info, t.width)))
 	legend := " " + th.Dim.Render("█") + " in view"
+	if mono {
+		legend = " " + th.Dim.Render("░") + " in view"
+	}
 	if t.label != "" {
 		legend += "  " + th.Spark.Render("█") + " matching"
 	}

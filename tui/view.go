@@ -36,6 +36,10 @@ func (m *Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(m.editor.View())
 	b.WriteByte('\n')
+	if m.previewRows() > 0 {
+		b.WriteString(m.preview.View())
+		b.WriteByte('\n')
+	}
 	if m.logs.Focused() {
 		b.WriteString(m.logs.promptView())
 	} else {

@@ -48,6 +48,7 @@ terminal, JSON lines when stdout is a pipe or with --output.`,
 	f.Int64Var(&o.max, "max", 0, "stop after this many logs; implies plain output")
 	f.StringVar(&o.theme, "theme", "", "TUI theme: auto, dark, light, high-contrast, mono (env SLSTAIL_THEME)")
 	f.IntVar(&o.buffer, "buffer-lines", 0, "TUI lines kept in memory (default 100000)")
+	f.String("merge-hold", "", "TUI: how long the merged tail waits for a slow shard before showing a line out of time order (default 1s; 0 does not wait)")
 	f.StringVar(&o.logFile, "log-file", "", "SDK log file (default $XDG_STATE_HOME/slstail/sdk.<pid>.log)")
 	return cmd
 }

@@ -29,6 +29,14 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 		Theme:     theme,
 		Keys:      &km,
 		BufferCap: set.BufferLines,
+		MergeHold: set.MergeHold,
+		Profile:   set.Profile,
+	}
+	if set.MergeHold == 0 {
+		opts.MergeHold = -1 // merge_hold = "0": show lines as they come, not the default hold
+	}
+	for _, r := range set.Highlight {
+		opts.Highlight = append(opts.Highlight, r.Rule())
 	}
 	if dir, err := ensureStateDir(getenv); err == nil {
 		opts.HistoryFile = filepath.Join(dir, "history")

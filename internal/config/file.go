@@ -23,7 +23,12 @@ const (
 	DefaultFrom        = "end"
 	DefaultTheme       = "auto"
 	DefaultBufferLines = 100_000
+	DefaultMergeHold   = time.Second
 )
+
+// maxMergeHold bounds merge_hold: the merged tail runs this far behind a
+// silent shard, and a minute behind is no longer a live tail.
+const maxMergeHold = time.Minute
 
 // maxBufferLines bounds buffer_lines: at a few hundred bytes a log, more would
 // take gigabytes, which is more likely a typo than a wish.
@@ -61,13 +66,14 @@ type Profile struct {
 	Theme         string
 	AliyunProfile string // profile in ~/.aliyun/config.json to take credentials from
 	BufferLines   int
+	MergeHold     string              // how long the merged tail waits for a slow shard ("1s")
 	Keys          map[string][]string // action → keys; checked by the keymap package
 }
 
 // settingKeys are the keys a Profile (or the top level) may hold.
 var settingKeys = []string{
 	"endpoint", "project", "logstore", "query", "group", "consumer", "from",
-	"theme", "aliyun_profile", "buffer_lines", "keys",
+	"theme", "aliyun_profile", "buffer_lines", "merge_hold", "keys",
 }
 
 // topKeys are the keys only the top level may hold.
@@ -219,6 +225,15 @@ func (l *loader) setting(key toml.Key, v any, p *Profile) bool {
 		}
 		p.BufferLines = int(n)
 		return true
+	case "merge_hold":
+		if s, ok := l.str(key, v); ok {
+			if _, err := ParseMergeHold(s); err != nil {
+				l.errorf(key, "%s: %v", key, err)
+				return true
+			}
+			p.MergeHold = s
+		}
+		return true
 	case "keys":
 		p.Keys = l.keys(key, v)
 		return true
@@ -311,6 +326,19 @@ func checkTheme(s string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown theme %q%s; themes: %s", s, didYouMean(s, names), strings.Join(names, ", "))
+}
+
+// ParseMergeHold reads a merge hold: a duration from 0 ("0" or "0s": show
+// lines as they come, ordered within each delivery) to a minute.
+func ParseMergeHold(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration (say 1s or 500ms)", s)
+	}
+	if d < 0 || d > maxMergeHold {
+		return 0, fmt.Errorf("%s is out of range: want 0 to %s", d, maxMergeHold)
+	}
+	return d, nil
 }
 
 func checkBufferLines(n int64) error {

@@ -107,6 +107,16 @@ func TestLoadErrors(t *testing.T) {
 			`config ` + cfgPath + `:1: buffer_lines: 0 is out of range: want 1 to 10000000 lines`,
 		},
 		{
+			"merge_hold not a duration",
+			"[profiles.p]\nmerge_hold = \"soon\"\n",
+			`config ` + cfgPath + `:2: profiles.p.merge_hold: "soon" is not a duration (say 1s or 500ms)`,
+		},
+		{
+			"merge_hold out of range",
+			"merge_hold = \"2m\"\n",
+			`config ` + cfgPath + `:1: merge_hold: 2m0s is out of range: want 0 to 1m0s`,
+		},
+		{
 			"unknown theme",
 			"[profiles.p]\ntheme = \"drak\"\n",
 			`config ` + cfgPath + `:2: profiles.p.theme: unknown theme "drak" (did you mean "dark"?); themes: auto, dark, high-contrast, light, mono`,

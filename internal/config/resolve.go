@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -22,6 +23,7 @@ type Settings struct {
 	Theme         string
 	AliyunProfile string
 	BufferLines   int
+	MergeHold     time.Duration       // how long the merged tail waits for a slow shard; 0: not at all
 	Keys          map[string][]string // action → keys, top level merged with the profile's
 	Highlight     []HighlightRule     // the file's [[highlight]] rules, before the built-in ones
 
@@ -101,6 +103,7 @@ var stringSettings = []setting{
 	// value is passed on explicitly.
 	{"aliyun_profile", "aliyun-profile", []string{"SLSTAIL_ALIYUN_PROFILE", "ALIBABA_CLOUD_PROFILE"}},
 	{"buffer_lines", "buffer-lines", []string{"SLSTAIL_BUFFER_LINES"}},
+	{"merge_hold", "merge-hold", []string{"SLSTAIL_MERGE_HOLD"}},
 }
 
 // Resolve applies precedence, per setting: flag > environment > the chosen
@@ -224,6 +227,8 @@ func defaultValue(key string) string {
 		return DefaultTheme
 	case "buffer_lines":
 		return strconv.Itoa(DefaultBufferLines)
+	case "merge_hold":
+		return DefaultMergeHold.String()
 	}
 	return ""
 }
@@ -250,6 +255,8 @@ func fileValue(p Profile, key string) string {
 		return p.AliyunProfile
 	case "buffer_lines":
 		return strconv.Itoa(p.BufferLines)
+	case "merge_hold":
+		return p.MergeHold
 	}
 	panic("config: no setting " + key)
 }
@@ -288,6 +295,12 @@ func (s *Settings) set(key, v string) error {
 			return s.Invalid(key, err)
 		}
 		s.BufferLines = int(n)
+	case "merge_hold":
+		d, err := ParseMergeHold(v)
+		if err != nil {
+			return s.Invalid(key, err)
+		}
+		s.MergeHold = d
 	default:
 		panic("config: no setting " + key)
 	}

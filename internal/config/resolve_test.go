@@ -23,6 +23,8 @@ func valuesFor(st setting) levelValues {
 		return levelValues{fmt.Sprint(DefaultBufferLines), "1", "2", "3", "4", false}
 	case "from":
 		return levelValues{DefaultFrom, "top", "profile", "env", "flag", true}
+	case "merge_hold":
+		return levelValues{DefaultMergeHold.String(), "2s", "3s", "4s", "5s", true}
 	}
 	return levelValues{"", "top", "profile", "env", "flag", true}
 }
@@ -50,6 +52,8 @@ func get(s Settings, key string) string {
 		return s.AliyunProfile
 	case "buffer_lines":
 		return fmt.Sprint(s.BufferLines)
+	case "merge_hold":
+		return s.MergeHold.String()
 	}
 	panic(key)
 }
@@ -136,6 +140,7 @@ func TestSourceString(t *testing.T) {
 		"theme":          "config file",
 		"aliyun_profile": "profile prod",
 		"buffer_lines":   "config file",
+		"merge_hold":     "default",
 		"keys.pause":     "profile prod",
 	}
 	got := map[string]string{}

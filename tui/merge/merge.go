@@ -40,7 +40,9 @@ const (
 
 // Options tune a Merger; the zero value is the defaults.
 type Options struct {
-	// Hold bounds how long a record waits for the other shards (default 1s).
+	// Hold bounds how long a record waits for the other shards (0: the
+	// default, 1s; negative: not at all, so that each Release lets out
+	// everything added, merged in time order).
 	Hold time.Duration
 	// MaxHeld bounds how many records are held at once (default 262,144): a
 	// replay faster than the hold drains must not grow memory without end.
@@ -129,8 +131,11 @@ type Merger struct {
 
 // New returns an empty Merger.
 func New(o Options) *Merger {
-	if o.Hold <= 0 {
+	switch {
+	case o.Hold == 0:
 		o.Hold = DefaultHold
+	case o.Hold < 0:
+		o.Hold = 0
 	}
 	if o.MaxHeld <= 0 {
 		o.MaxHeld = DefaultMaxHeld

@@ -295,3 +295,24 @@ func TestMergeReplaySorted(t *testing.T) {
 		}
 	}
 }
+
+// A negative hold does not wait: each Release lets out everything added,
+// merged in time order within what came together, and what comes after a
+// later record is late.
+func TestMergeNegativeHoldDoesNotWait(t *testing.T) {
+	m := New(Options{Hold: -1})
+	m.SetHolds(1, true)
+	now := ms(0)
+	m.Add(batch(2, 1, 10, 30), now)
+	m.Add(batch(1, 1, 0, 20), now)
+	if got, want := names(m.Release(now, nil)), "s1@0 s2@10 s1@20 s2@30"; got != want {
+		t.Fatalf("released %q, want %q", got, want)
+	}
+	m.Add(batch(1, 1, 25, 40), now)
+	if got, want := names(m.Release(now, nil)), "s1@25! s1@40"; got != want {
+		t.Fatalf("released %q, want %q", got, want)
+	}
+	if m.Held() != 0 {
+		t.Fatalf("%d held", m.Held())
+	}
+}
