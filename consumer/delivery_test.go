@@ -60,6 +60,18 @@ func TestBatchWithoutSessionAcks(t *testing.T) {
 	}
 }
 
+// take receives a batch or fails the test after a while.
+func take(t *testing.T, s *Session) Batch {
+	t.Helper()
+	select {
+	case b := <-s.Batches():
+		return b
+	case <-time.After(45 * time.Second):
+		t.Fatal("no batch for 45 s")
+	}
+	return Batch{}
+}
+
 // A receiver that takes batches but acknowledges none leaves the named
 // group's checkpoints where they were: a later run from the checkpoint
 // delivers those logs again (at least once), never skips them.
@@ -72,8 +84,7 @@ func TestSessionCommitsOnlyAcknowledged(t *testing.T) {
 	s := e.start(cfg)
 	got := 0
 	for got < 80 { // taken, never acknowledged
-		b := <-s.Batches()
-		got += len(b.Records)
+		got += len(take(t, s).Records)
 	}
 	time.Sleep(3 * cfg.CommitInterval) // commits would happen now
 	if err := s.Stop(context.Background()); err != nil {
@@ -92,7 +103,8 @@ func TestSessionCommitsOnlyAcknowledged(t *testing.T) {
 // checkpoint starts right after them.
 func TestSessionResumesAfterAcknowledged(t *testing.T) {
 	e := newEnv(t)
-	e.write(8, 10) // two groups of 10 a shard: two pulls of one group each
+	e.write(2*testShards, 10) // two groups of 10 a shard: two pulls of one group each
+	total, first := int64(20*testShards), 10*testShards
 	cfg := e.config()
 	cfg.Group, cfg.Consumer = "acks", "solo"
 	cfg.From = StartFrom{Kind: PosBegin}
@@ -100,8 +112,8 @@ func TestSessionResumesAfterAcknowledged(t *testing.T) {
 	s := e.start(cfg)
 	acked := map[int64]bool{}
 	perShard := map[int]int{}
-	for len(acked) < 40 {
-		b := <-s.Batches()
+	for len(acked) < first {
+		b := take(t, s)
 		if perShard[b.Shard] >= 1 {
 			continue // the second pull of a shard: taken, not acknowledged
 		}
@@ -121,11 +133,11 @@ func TestSessionResumesAfterAcknowledged(t *testing.T) {
 	cfg.From = StartFrom{Kind: PosCheckpoint}
 	s2 := e.start(cfg)
 	c := collect(s2, false)
-	c.waitTotal(t, 40)
+	c.waitTotal(t, total-int64(first))
 	time.Sleep(300 * time.Millisecond)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for n := int64(0); n < 80; n++ {
+	for n := int64(0); n < total; n++ {
 		want := 1
 		if acked[n] {
 			want = 0
@@ -145,7 +157,7 @@ func TestSessionAckAfterRestartRefusedAndRedelivered(t *testing.T) {
 	var held []Batch
 	got := 0
 	for got < 40 {
-		b := <-s.Batches()
+		b := take(t, s)
 		held = append(held, b)
 		got += len(b.Records)
 	}
@@ -183,10 +195,11 @@ func TestSessionBudgetBoundsPullsInFlight(t *testing.T) {
 		}
 		return n
 	}
-	waitFor(t, "the budget's pulls", func() bool { return pulls() >= 2 })
+	want := min(2, testShards) // a shard holds at most one permit
+	waitFor(t, "the budget's pulls", func() bool { return pulls() >= want })
 	time.Sleep(time.Second) // more pulls would happen now
-	if got := pulls(); got != 2 {
-		t.Fatalf("%d pulls of 10 groups while paused with a budget of 2", got)
+	if got := pulls(); got != want {
+		t.Fatalf("%d pulls of 10 groups while paused with a budget of 2 (%d shards), want %d", got, testShards, want)
 	}
 	c := collect(s, false)
 	c.waitTotal(t, 400)

@@ -141,7 +141,13 @@ func (e *testEnv) start(cfg Config) *Session {
 	if err := s.Start(ctx); err != nil {
 		e.t.Fatalf("Start: %v", err)
 	}
-	e.t.Cleanup(func() { s.Stop(context.Background()) })
+	e.t.Cleanup(func() {
+		s.Stop(context.Background())
+		// A call the stop abandoned (a lag poll, say) ends on its own:
+		// wait for it while the server still answers it, or it retries a
+		// closed server past the end of the tests.
+		s.calls.Wait()
+	})
 	return s
 }
 

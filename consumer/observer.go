@@ -62,7 +62,17 @@ type watch struct {
 type errStalled time.Duration
 
 func (e errStalled) Error() string {
-	return fmt.Sprintf("no answer for %s (the request was cut and is retried)", time.Duration(e))
+	return fmt.Sprintf("no answer for %s", time.Duration(e))
+}
+
+// gone recognises a heartbeat's answer that the group is no more: deleted,
+// or lost with its logstore or project (a server that restarted empty).
+func gone(code string) bool {
+	switch strings.ToLower(code) {
+	case "consumergroupnotexist", "logstorenotexist", "projectnotexist":
+		return true
+	}
+	return false
 }
 
 func (w *watch) progress() {
@@ -282,7 +292,7 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 			Message string `json:"errorMessage"`
 		}
 		_ = json.Unmarshal(body, &env)
-		if strings.EqualFold(env.Code, "ConsumerGroupNotExist") && o.run != nil && req.group == o.run.group {
+		if req.op == "HeartBeat" && req.group == o.run.group && gone(env.Code) {
 			o.run.gone()
 			return resp, nil
 		}

@@ -49,6 +49,7 @@ type Session struct {
 	// old runs' SDK workers winding down, recoveries, abandoned SLS calls.
 	bg        sync.WaitGroup
 	bgWorkers sync.WaitGroup // the part of bg that the SDK log must outlive
+	calls     sync.WaitGroup // the part of bg that is the session's own SLS calls
 
 	// namedTimeout and namedInOrder are the named group's settings, adopted
 	// so that joining never changes them.

@@ -156,8 +156,10 @@ func (s *Session) call(ctx context.Context, f func() error) error {
 	}
 	done := make(chan error, 1)
 	s.bg.Add(1)
+	s.calls.Add(1)
 	go func() {
 		defer s.bg.Done()
+		defer s.calls.Done()
 		done <- f()
 	}()
 	select {

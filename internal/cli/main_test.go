@@ -15,6 +15,9 @@ import (
 // waits for it (as the consumer package's tests do).
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
 	if code == 0 {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
