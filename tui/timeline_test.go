@@ -22,16 +22,16 @@ func timelineBuffer() *chunkRing {
 		at := t0.Add(time.Duration(sec * float64(time.Second)))
 		buf.push(logEntry(consumer.NewRecord(shard, at, nil, consumer.Field{Key: "status", Value: status})))
 	}
-	add(0, 2.1, "200")                             // seq 0
-	add(0, 0.0, "500")                             // seq 1
-	add(1, 0.5, "200")                             // seq 2
-	add(1, 0.9, "503")                             // seq 3
+	add(0, 2.1, "200")                           // seq 0
+	add(0, 0.0, "500")                           // seq 1
+	add(1, 0.5, "200")                           // seq 2
+	add(1, 0.9, "503")                           // seq 3
 	buf.push(noteEntry("query: * (continuing)")) // seq 4
-	add(0, 2.0, "200")                             // seq 5
+	add(0, 2.0, "200")                           // seq 5
 	add(1, 2.2, "200")
 	add(1, 2.9, "504")
 	add(0, 2.5, "200")
-	add(0, 3.0, "200")                                                // seq 9
+	add(0, 3.0, "200")                                              // seq 9
 	buf.push(logEntry(consumer.NewRecord(0, time.Unix(0, 0), nil))) // 1970
 	return buf
 }
