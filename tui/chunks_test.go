@@ -11,7 +11,7 @@ import (
 	"github.com/slstail/slstail/consumer"
 )
 
-func noteEntry(i int) entry { return entry{note: strconv.Itoa(i)} }
+func numberedNote(i int) entry { return noteEntry(strconv.Itoa(i)) }
 
 // chunkRing must behave as ring does, seq for seq, so that the store can
 // switch to it without a change in what any view shows.
@@ -24,10 +24,10 @@ func TestChunkRingMatchesRing(t *testing.T) {
 				a.clear()
 				b.clear()
 			}
-			oa, ea := a.push(noteEntry(i))
-			ob, eb := b.push(noteEntry(i))
-			if ea != eb || oa.note != ob.note {
-				t.Fatalf("cap %d push %d: evicted (%v %q) vs ring (%v %q)", capacity, i, eb, ob.note, ea, oa.note)
+			oa, ea := a.push(numberedNote(i))
+			ob, eb := b.push(numberedNote(i))
+			if ea != eb || oa.noteText() != ob.noteText() {
+				t.Fatalf("cap %d push %d: evicted (%v %q) vs ring (%v %q)", capacity, i, eb, ob.noteText(), ea, oa.noteText())
 			}
 			if a.len() != b.len() || a.first != b.first || a.next != b.next || a.evicted != b.evicted {
 				t.Fatalf("cap %d push %d: len/first/next/evicted %d/%d/%d/%d, ring %d/%d/%d/%d", capacity, i,
@@ -35,7 +35,7 @@ func TestChunkRingMatchesRing(t *testing.T) {
 			}
 			seq := a.first + uint64(r.IntN(a.len()+2)) - 1
 			ga, gb := a.at(seq), b.at(seq)
-			if (ga == nil) != (gb == nil) || (ga != nil && ga.note != gb.note) {
+			if (ga == nil) != (gb == nil) || (ga != nil && ga.noteText() != gb.noteText()) {
 				t.Fatalf("cap %d: at(%d) = %v, ring %v", capacity, seq, gb, ga)
 			}
 		}
@@ -51,7 +51,7 @@ func TestChunkRingSnapshotConcurrent(t *testing.T) {
 	const capacity = 3 * chunkLen
 	r := newChunkRing(capacity)
 	for i := range capacity {
-		r.push(noteEntry(i))
+		r.push(numberedNote(i))
 	}
 	snap := r.snapshot()
 	var wg sync.WaitGroup
@@ -63,9 +63,9 @@ func TestChunkRingSnapshotConcurrent(t *testing.T) {
 			want := snap.first
 			snap.runs(func(first uint64, es []entry) bool {
 				for i := range es {
-					if es[i].note != strconv.Itoa(int(first)+i) || first+uint64(i) != want {
+					if es[i].noteText() != strconv.Itoa(int(first)+i) || first+uint64(i) != want {
 						select {
-						case errs <- "seq " + strconv.Itoa(int(first)+i) + " reads " + es[i].note:
+						case errs <- "seq " + strconv.Itoa(int(first)+i) + " reads " + es[i].noteText():
 						default:
 						}
 						return false
@@ -81,7 +81,7 @@ func TestChunkRingSnapshotConcurrent(t *testing.T) {
 	}()
 	// Meanwhile evict everything the snapshot holds, twice over.
 	for i := capacity; i < 3*capacity; i++ {
-		r.push(noteEntry(i))
+		r.push(numberedNote(i))
 	}
 	r.clear()
 	wg.Wait()
@@ -90,7 +90,7 @@ func TestChunkRingSnapshotConcurrent(t *testing.T) {
 		t.Fatal(e)
 	default:
 	}
-	if snap.len() != capacity || snap.at(snap.first).note != "0" || snap.at(snap.next) != nil {
+	if snap.len() != capacity || snap.at(snap.first).noteText() != "0" || snap.at(snap.next) != nil {
 		t.Fatalf("snapshot changed: len %d", snap.len())
 	}
 }
@@ -100,7 +100,7 @@ func BenchmarkChunkRingSnapshot(b *testing.B) {
 	r := newChunkRing(1_000_000)
 	rec := consumer.NewRecord(0, time.Unix(0, 0), nil, consumer.Field{Key: "k", Value: "v"})
 	for range 1_000_000 {
-		r.push(entry{rec: rec})
+		r.push(logEntry(rec))
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -117,7 +117,7 @@ func TestChunkRingReusesOnlyUnseenChunks(t *testing.T) {
 	r := newChunkRing(2 * chunkLen)
 	push := func(n int) {
 		for range n {
-			r.push(entry{note: fmt.Sprint(r.next)})
+			r.push(noteEntry(fmt.Sprint(r.next)))
 		}
 	}
 	push(3 * chunkLen) // the first chunk is dropped, nobody saw it
@@ -132,8 +132,8 @@ func TestChunkRingReusesOnlyUnseenChunks(t *testing.T) {
 	}
 	push(2 * chunkLen)
 	for seq := snap.first; seq < snap.next; seq++ {
-		if e := snap.at(seq); e.note != fmt.Sprint(seq) {
-			t.Fatalf("the snapshot reads %q at %d: its chunk was reused", e.note, seq)
+		if e := snap.at(seq); e.noteText() != fmt.Sprint(seq) {
+			t.Fatalf("the snapshot reads %q at %d: its chunk was reused", e.noteText(), seq)
 		}
 	}
 	snap.release()

@@ -105,7 +105,7 @@ func countFacet(ctx context.Context, snap *bufSnap, view lineFilter, field strin
 				continue
 			}
 			res.lines++
-			v, has := get(&e.rec)
+			v, has := get(ptr(e.rec()))
 			if !has {
 				continue
 			}

@@ -30,7 +30,7 @@ func facetBuffer() *chunkRing {
 	buf := newChunkRing(1000)
 	for i := range 100 {
 		if i == 40 {
-			buf.push(entry{note: "query: * (continuing)"})
+			buf.push(noteEntry("query: * (continuing)"))
 		}
 		var fs []consumer.Field
 		switch {
@@ -53,7 +53,7 @@ func facetBuffer() *chunkRing {
 			rt = "-"
 		}
 		fs = append(fs, consumer.Field{Key: "status", Value: status}, consumer.Field{Key: "request_time", Value: rt})
-		buf.push(entry{rec: recWith(i%2, i, fs...)})
+		buf.push(logEntry(recWith(i%2, i, fs...)))
 	}
 	return buf
 }
@@ -122,7 +122,7 @@ func TestFacetPercentilesMatchSort(t *testing.T) {
 		for i := range 1 + r.IntN(3000) {
 			x := math.Round(r.ExpFloat64()*100) / 10 // repeats, like request_time
 			xs = append(xs, x)
-			buf.push(entry{rec: recWith(0, i, consumer.Field{Key: "t", Value: formatNumber(x)})})
+			buf.push(logEntry(recWith(0, i, consumer.Field{Key: "t", Value: formatNumber(x)})))
 		}
 		res, _ := countFacet(context.Background(), buf.snapshot(), lineFilter{shard: -1}, "t", 5)
 		slices.Sort(xs)
@@ -139,7 +139,7 @@ func TestFacetPercentilesMatchSort(t *testing.T) {
 func TestFacetTruncated(t *testing.T) {
 	buf := newChunkRing(maxFacetValues + 100)
 	for i := range maxFacetValues + 10 {
-		buf.push(entry{rec: recWith(0, i, consumer.Field{Key: "id", Value: fmt.Sprintf("req-%d", i)})})
+		buf.push(logEntry(recWith(0, i, consumer.Field{Key: "id", Value: fmt.Sprintf("req-%d", i)})))
 	}
 	res, _ := countFacet(context.Background(), buf.snapshot(), lineFilter{shard: -1}, "id", 3)
 	if !res.truncated || res.other != 10 || res.distinct != maxFacetValues || res.present != maxFacetValues+10 {
@@ -334,7 +334,7 @@ func BenchmarkFacet(b *testing.B) {
 			bt := consumer.Batch{Records: recs}
 			bt.Compact()
 			for _, r := range recs {
-				buf.push(entry{rec: r})
+				buf.push(logEntry(r))
 			}
 			recs = recs[:0]
 		}
@@ -404,7 +404,7 @@ func TestFacetFindsFailingBackend(t *testing.T) {
 		for j, f := range l.Fields {
 			fs[j] = consumer.Field{Key: f.Key, Value: f.Value}
 		}
-		buf.push(entry{rec: consumer.NewRecord(i%4, l.Time, nil, fs...)})
+		buf.push(logEntry(consumer.NewRecord(i%4, l.Time, nil, fs...)))
 	}
 	res, _ := countFacet(context.Background(), buf.snapshot(), lineFilter{shard: -1, filter: newMatcher("status=re:^5")}, "upstream_addr", 5)
 	if len(res.values) == 0 || res.values[0].value != failing {

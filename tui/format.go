@@ -126,9 +126,10 @@ func (f *formatter) shardTag(shard int) string {
 // trouble forms a coloured column down the tail.
 func (f *formatter) spans(dst []span, e *entry, showShard, late bool) []span {
 	if e.isNote() {
-		return append(dst, span{text: "── " + textsafe.Sanitize(e.note) + " ──", p: pMarker})
+		return append(dst, span{text: "── " + textsafe.Sanitize(e.noteText()) + " ──", p: pMarker})
 	}
-	r := &e.rec
+	rec := e.rec()
+	r := &rec
 	sevField, sev := -1, int16(0)
 	if f.sev != nil {
 		if field, style, ok := f.sev.classify(r); ok {
@@ -212,7 +213,7 @@ func (f *formatter) spans(dst []span, e *entry, showShard, late bool) []span {
 // the severity style sev.
 func (f *formatter) kv(dst []span, e *entry, sevField int, sev int16) []span {
 	i := 0
-	for k, v := range e.rec.Fields() {
+	for k, v := range e.rec().Fields() {
 		if i > 0 {
 			dst = append(dst, span{text: " ", p: pPlain})
 		}

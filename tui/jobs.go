@@ -77,7 +77,7 @@ type lineFilter struct {
 }
 
 func (f lineFilter) keep(e *entry) bool {
-	if f.shard >= 0 && (e.isNote() || e.rec.Shard != f.shard) {
+	if f.shard >= 0 && (e.isNote() || e.p.Shard() != f.shard) {
 		return false
 	}
 	return f.filter == nil || f.filter.matchEntry(e)

@@ -249,7 +249,7 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case v != nil && key.Matches(msg, k.Open):
 		if e := v.cursorEntry(); e != nil && !e.isNote() {
-			l.detail.show(e.rec)
+			l.detail.show(e.rec())
 			l.inDetail = true
 		}
 	case key.Matches(msg, k.Search):
@@ -358,7 +358,7 @@ func (l *logs) copyHandoff() tea.Cmd {
 	var from time.Time
 	if v := l.active(); v != nil {
 		if e := v.cursorEntry(); e != nil && !e.isNote() {
-			from = e.rec.Time
+			from = e.rec().Time
 		}
 	}
 	line := l.handoff(from)
@@ -492,7 +492,7 @@ func (l *logs) snapshot() ([]consumer.Record, string) {
 	out := make([]consumer.Record, 0, ls.Len())
 	for i := 0; i < ls.Len(); i++ {
 		if e := l.store.ring.at(ls.At(i)); e != nil && !e.isNote() {
-			out = append(out, e.rec)
+			out = append(out, e.rec())
 		}
 	}
 	return out, strings.Join(what, " ")

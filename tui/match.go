@@ -228,17 +228,17 @@ func (m *matcher) matchEntry(e *entry) bool {
 		if e.isNote() {
 			return false
 		}
-		v, ok := m.get(&e.rec)
+		v, ok := m.get(ptr(e.rec()))
 		return (ok && v == m.text) != m.negate
 	}
 	if m.re != nil {
 		return m.matchRegexp(e)
 	}
 	if e.isNote() {
-		return !m.negate && m.contains(e.note, m.text)
+		return !m.negate && m.contains(e.noteText(), m.text)
 	}
 	hit := false
-	for k, v := range e.rec.Fields() {
+	for k, v := range e.rec().Fields() {
 		if m.keyed {
 			if m.contains(k, m.key) && m.contains(v, m.text) {
 				hit = true
@@ -256,10 +256,10 @@ func (m *matcher) matchEntry(e *entry) bool {
 
 func (m *matcher) matchRegexp(e *entry) bool {
 	if e.isNote() {
-		return !m.negate && !m.keyed && m.re.MatchString(e.note)
+		return !m.negate && !m.keyed && m.re.MatchString(e.noteText())
 	}
 	hit := false
-	for k, v := range e.rec.Fields() {
+	for k, v := range e.rec().Fields() {
 		if m.keyed {
 			if m.contains(k, m.key) && m.re.MatchString(v) {
 				hit = true

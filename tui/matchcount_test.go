@@ -13,7 +13,7 @@ func fieldsEntry(kv ...string) *entry {
 	for i := 0; i+1 < len(kv); i += 2 {
 		fs = append(fs, consumer.Field{Key: kv[i], Value: kv[i+1]})
 	}
-	return &entry{rec: recWith(0, 0, fs...)}
+	return ptr(logEntry(recWith(0, 0, fs...)))
 }
 
 func TestMatcherRegexp(t *testing.T) {
@@ -44,10 +44,10 @@ func TestMatcherRegexp(t *testing.T) {
 			t.Fatalf("%q: %v", tt.pat, err)
 		}
 		if got := m.matchEntry(e); got != tt.want {
-			t.Errorf("%q on %v = %v, want %v", tt.pat, e.rec.AppendFields(nil), got, tt.want)
+			t.Errorf("%q on %v = %v, want %v", tt.pat, e.rec().AppendFields(nil), got, tt.want)
 		}
 	}
-	if m := newMatcher("re:x"); m.matchEntry(&entry{note: "query: re:x"}) != true {
+	if m := newMatcher("re:x"); m.matchEntry(ptr(noteEntry("query: re:x"))) != true {
 		t.Error("a regexp does not match a note")
 	}
 }
@@ -128,7 +128,7 @@ func TestMatchCount(t *testing.T) {
 func TestMatchCountView(t *testing.T) {
 	buf := newChunkRing(100)
 	for i := range 20 {
-		buf.push(entry{rec: recWith(i%2, i, consumer.Field{Key: "status", Value: []string{"500", "200"}[i%4/2]})})
+		buf.push(logEntry(recWith(i%2, i, consumer.Field{Key: "status", Value: []string{"500", "200"}[i%4/2]})))
 	}
 	var c matchCount
 	cmd := c.reset(newMatcher("500"), lineFilter{shard: 1}, buf.snapshot())

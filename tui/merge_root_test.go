@@ -42,7 +42,7 @@ func buffered(m *Model) []string {
 			out = append(out, "--")
 			continue
 		}
-		u, _ := e.rec.Get("uri")
+		u, _ := e.rec().Get("uri")
 		if m.store.isLate(seq) {
 			u += "+late"
 		}

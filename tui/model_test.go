@@ -107,7 +107,7 @@ func TestRingEvictsAndIndexesFollow(t *testing.T) {
 			if l.At(i) < st.ring.first {
 				t.Errorf("shard %d index holds evicted seq %d", id, l.At(i))
 			}
-			if st.ring.at(l.At(i)).rec.Shard != id {
+			if st.ring.at(l.At(i)).rec().Shard != id {
 				t.Errorf("shard %d index points at another shard", id)
 			}
 		}
@@ -117,7 +117,7 @@ func TestRingEvictsAndIndexesFollow(t *testing.T) {
 	}
 	for i := 0; i < st.fAll.Len(); i++ {
 		e := st.ring.at(st.fAll.At(i))
-		if e == nil || !strings.Contains(fmt.Sprint(e.rec.AppendFields(nil)), "500") {
+		if e == nil || !strings.Contains(fmt.Sprint(e.rec().AppendFields(nil)), "500") {
 			t.Errorf("filtered index holds %v", e)
 		}
 	}
@@ -303,7 +303,7 @@ func TestSearchJumpsToMatches(t *testing.T) {
 	send(m, press("/")...)
 	typeText(m, "items/13 ")
 	send(m, press("enter")...)
-	at := func() string { v, _ := m.store.ring.at(m.logs.tail.cursor).rec.Get("uri"); return v }
+	at := func() string { v, _ := m.store.ring.at(m.logs.tail.cursor).rec().Get("uri"); return v }
 	// rec(0,i) has uri items/(i%97): 13 at i=13 and 110; searching goes back.
 	if at() != "/api/v1/items/13" || m.logs.tail.follow {
 		t.Fatalf("search landed on %s", at())
@@ -328,7 +328,7 @@ func TestSearchJumpsToMatches(t *testing.T) {
 }
 
 func TestMatcher(t *testing.T) {
-	e := &entry{rec: consumer.NewRecord(0, time.Time{}, nil, consumer.Field{Key: "Status", Value: "500"}, consumer.Field{Key: "uri", Value: "/Login"})}
+	e := ptr(logEntry(consumer.NewRecord(0, time.Time{}, nil, consumer.Field{Key: "Status", Value: "500"}, consumer.Field{Key: "uri", Value: "/Login"})))
 	tests := []struct {
 		pat  string
 		want bool

@@ -258,7 +258,8 @@ func (t *timeText) of(sec int64) string {
 // splInput is a log as spl.Program.Run takes it: the meta fields under
 // their SLS names, then the contents.
 func splInput(in []spl.Field, e *entry, ts *timeText) []spl.Field {
-	r := &e.rec
+	rec := e.rec()
+	r := &rec
 	in = append(in,
 		spl.Field{Key: "__time__", Value: ts.of(r.Time.Unix())},
 		spl.Field{Key: "__topic__", Value: r.Topic()},
@@ -286,9 +287,9 @@ func hasKey(fs []spl.Field, name string) bool {
 // SLS does with them), sanitized.
 func previewLine(e *entry, out []spl.Field, loc *time.Location) string {
 	var b strings.Builder
-	b.WriteString(e.rec.Time.In(loc).Format("15:04:05.000"))
+	b.WriteString(e.rec().Time.In(loc).Format("15:04:05.000"))
 	b.WriteString(" s")
-	b.WriteString(strconv.Itoa(e.rec.Shard))
+	b.WriteString(strconv.Itoa(e.p.Shard()))
 	for _, f := range out {
 		if isMetaField(f.Key) {
 			continue

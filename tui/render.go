@@ -64,7 +64,7 @@ func (r *renderer) rows(seq uint64, w int, sel, showShard, pad bool, maxRows int
 	content := w - 1 // the gutter
 	rowsSpans, widths := cut(spans, content, r.wrap, max(maxRows, 1))
 	out := make([]string, len(rowsSpans))
-	shard := e.rec.Shard
+	shard := e.p.Shard()
 	var b strings.Builder
 	for i, row := range rowsSpans {
 		b.Reset()

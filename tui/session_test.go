@@ -125,13 +125,13 @@ func TestWithSessionAgainstSlsd(t *testing.T) {
 	for seq := fm.store.ring.first; seq < fm.store.ring.next; seq++ {
 		e := fm.store.ring.at(seq)
 		if e.isNote() {
-			after = strings.Contains(e.note, "cdn_in")
+			after = strings.Contains(e.noteText(), "cdn_in")
 			continue
 		}
 		if !after {
 			continue
 		}
-		v, _ := e.rec.Get("cdn_in")
+		v, _ := e.rec().Get("cdn_in")
 		if n, _ := strconv.Atoi(v); n <= 70 {
 			t.Errorf("line with cdn_in=%s after the filter was applied", v)
 		}

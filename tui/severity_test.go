@@ -35,7 +35,7 @@ func TestSeverityClassify(t *testing.T) {
 		{[]string{"status", "200"}, -1, ""},
 	} {
 		e := fieldsEntry(tt.fields...)
-		field, style, ok := s.classify(&e.rec)
+		field, style, ok := s.classify(ptr(e.rec()))
 		got := ""
 		if ok {
 			st := s.rules.Styles()[style]
@@ -61,7 +61,7 @@ func TestSeverityCodes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, style, ok := s.classify(&e.rec)
+		_, style, ok := s.classify(ptr(e.rec()))
 		if !ok {
 			t.Fatal("503 not classified")
 		}

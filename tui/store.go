@@ -50,7 +50,7 @@ func (s *store) add(rec consumer.Record, late bool) {
 	if late {
 		s.late.push(s.ring.next)
 	}
-	s.push(entry{rec: rec})
+	s.push(logEntry(rec))
 	same := rec.NumFields() == len(s.lastKeys)
 	i := 0
 	for k := range rec.Fields() {
@@ -70,7 +70,7 @@ func (s *store) add(rec consumer.Record, late bool) {
 }
 
 // addNote appends a marker line, which shows in the merged tail only.
-func (s *store) addNote(note string) { s.push(entry{note: note}) }
+func (s *store) addNote(note string) { s.push(noteEntry(note)) }
 
 func (s *store) push(e entry) {
 	seq := s.ring.next
@@ -84,7 +84,7 @@ func (s *store) push(e entry) {
 		}
 		return
 	}
-	sh := e.rec.Shard
+	sh := e.p.Shard()
 	l, ok := s.shards[sh]
 	if !ok {
 		l = &seqList{}
@@ -109,10 +109,10 @@ func (s *store) trim(old *entry) {
 		s.marks.trim(first)
 	}
 	if !old.isNote() {
-		if l := s.shards[old.rec.Shard]; l != nil {
+		if l := s.shards[old.p.Shard()]; l != nil {
 			l.trim(first)
 		}
-		if l := s.fShards[old.rec.Shard]; l != nil {
+		if l := s.fShards[old.p.Shard()]; l != nil {
 			l.trim(first)
 		}
 	}
@@ -184,7 +184,7 @@ func (s *store) setFilter(m *matcher) {
 		}
 		if m.matchEntry(e) {
 			s.fAll.push(seq)
-			s.fshard(e.rec.Shard).push(seq)
+			s.fshard(e.p.Shard()).push(seq)
 		}
 	}
 }

@@ -59,7 +59,7 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 			if e.isNote() || !view.keep(e) {
 				continue
 			}
-			s := e.rec.Time.Unix()
+			s := e.rec().Time.Unix()
 			newest = max(newest, s)
 			oldest = min(oldest, s)
 		}
@@ -76,7 +76,7 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 		src.snap.runs(func(_ uint64, es []entry) bool {
 			for i := range es {
 				if e := &es[i]; !e.isNote() && view.keep(e) {
-					if s := e.rec.Time.Unix(); s >= lo {
+					if s := e.rec().Time.Unix(); s >= lo {
 						oldest = min(oldest, s)
 					}
 				}
@@ -107,7 +107,7 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 				continue
 			}
 			d.lines++
-			b := int(e.rec.Time.Unix() - d.start)
+			b := int(e.rec().Time.Unix() - d.start)
 			if b < 0 {
 				d.before++
 				continue
@@ -120,11 +120,11 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 				d.matched[b]++
 			}
 			if perShard {
-				c := d.perShard[e.rec.Shard]
+				c := d.perShard[e.p.Shard()]
 				if c == nil {
 					c = make([]int, n)
-					d.perShard[e.rec.Shard] = c
-					d.shards = append(d.shards, e.rec.Shard)
+					d.perShard[e.p.Shard()] = c
+					d.shards = append(d.shards, e.p.Shard())
 				}
 				c[b]++
 			}

@@ -20,24 +20,24 @@ func timelineBuffer() *chunkRing {
 	buf := newChunkRing(1000)
 	add := func(shard int, sec float64, status string) {
 		at := t0.Add(time.Duration(sec * float64(time.Second)))
-		buf.push(entry{rec: consumer.NewRecord(shard, at, nil, consumer.Field{Key: "status", Value: status})})
+		buf.push(logEntry(consumer.NewRecord(shard, at, nil, consumer.Field{Key: "status", Value: status})))
 	}
-	add(0, 2.1, "200")                             // seq 0
-	add(0, 0.0, "500")                             // seq 1
-	add(1, 0.5, "200")                             // seq 2
-	add(1, 0.9, "503")                             // seq 3
-	buf.push(entry{note: "query: * (continuing)"}) // seq 4
-	add(0, 2.0, "200")                             // seq 5
+	add(0, 2.1, "200")                           // seq 0
+	add(0, 0.0, "500")                           // seq 1
+	add(1, 0.5, "200")                           // seq 2
+	add(1, 0.9, "503")                           // seq 3
+	buf.push(noteEntry("query: * (continuing)")) // seq 4
+	add(0, 2.0, "200")                           // seq 5
 	add(1, 2.2, "200")
 	add(1, 2.9, "504")
 	add(0, 2.5, "200")
-	add(0, 3.0, "200")                                                // seq 9
-	buf.push(entry{rec: consumer.NewRecord(0, time.Unix(0, 0), nil)}) // 1970
+	add(0, 3.0, "200")                                              // seq 9
+	buf.push(logEntry(consumer.NewRecord(0, time.Unix(0, 0), nil))) // 1970
 	return buf
 }
 
 func status5xx(e *entry) bool {
-	v, _ := e.rec.Get("status")
+	v, _ := e.rec().Get("status")
 	return len(v) == 3 && v[0] == '5'
 }
 

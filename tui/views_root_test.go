@@ -389,7 +389,7 @@ func cursorURI(m *Model) string {
 	if e == nil || e.isNote() {
 		return ""
 	}
-	u, _ := e.rec.Get("uri")
+	u, _ := e.rec().Get("uri")
 	return u
 }
 
@@ -532,8 +532,8 @@ func TestTeaRootFacets(t *testing.T) {
 // where key=value is a substring on both; a && b needs both.
 func TestMatcherExactAndBoth(t *testing.T) {
 	g := &consumer.Group{Topic: "nginx", Source: "10.0.0.9"}
-	e := &entry{rec: consumer.NewRecord(0, t0, g,
-		consumer.Field{Key: "status", Value: "503"}, consumer.Field{Key: "upstream_status", Value: "502"})}
+	e := ptr(logEntry(consumer.NewRecord(0, t0, g,
+		consumer.Field{Key: "status", Value: "503"}, consumer.Field{Key: "upstream_status", Value: "502"})))
 	for _, tt := range []struct {
 		pat  string
 		want bool
@@ -554,7 +554,7 @@ func TestMatcherExactAndBoth(t *testing.T) {
 		}
 	}
 	// The facet view's filters are built from the value, whatever it holds.
-	odd := &entry{rec: consumer.NewRecord(0, t0, nil, consumer.Field{Key: "msg", Value: "a && b==c"})}
+	odd := ptr(logEntry(consumer.NewRecord(0, t0, nil, consumer.Field{Key: "msg", Value: "a && b==c"})))
 	if !exactMatcher("msg", "a && b==c", false).matchEntry(odd) || exactMatcher("msg", "a && b==c", true).matchEntry(odd) {
 		t.Error("an exact matcher built from a value with && and == does not match it")
 	}
