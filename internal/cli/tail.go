@@ -240,6 +240,12 @@ func runPlain(ctx context.Context, sess session, out *plainOut, errw io.Writer, 
 	defer signal.Stop(pipe)
 
 	if err := sess.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			// Interrupted while connecting: the user's choice, not a
+			// failure, and a Start that did not finish leaves nothing to
+			// stop (an ephemeral group it made is deleted with it).
+			return nil
+		}
 		return fmt.Errorf("start: %w", err)
 	}
 	runErr := out.run(ctx, sess, errw, sigs)

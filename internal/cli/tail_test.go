@@ -208,3 +208,31 @@ func TestPlainMaxStopsMidBatch(t *testing.T) {
 		t.Errorf("wrote %d lines, want 5", w.lines())
 	}
 }
+
+// connectingSession is a session whose Start waits for its context, as a
+// Start does while SLS has not answered yet.
+type connectingSession struct{ *fakeSession }
+
+func (c connectingSession) Start(ctx context.Context) error {
+	<-ctx.Done()
+	return fmt.Errorf("ListShards: %w", ctx.Err())
+}
+
+// A SIGINT or SIGTERM while the tail is still connecting ends it as one
+// afterwards does: exit 0, not "start: ListShards: context canceled".
+func TestInterruptWhileConnectingIsNotAFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sess := connectingSession{newFakeSession()}
+	var out outBuffer
+	var errw bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		enc, _ := newEncoder("jsonl", "")
+		done <- runPlain(ctx, sess, newPlainOut(&out, enc, plainLimits{}), &errw, make(chan os.Signal))
+	}()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("an interrupt while connecting returned %v", err)
+	}
+}
