@@ -1,6 +1,9 @@
 package tui
 
-import "sync/atomic"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // chunkRing is the line buffer of ring, stored so that a snapshot of it is
 // cheap and stays valid while Update goes on appending and evicting: the
@@ -162,4 +165,25 @@ func (s *bufSnap) runs(yield func(first uint64, es []entry) bool) {
 		}
 		seq += uint64(end - i)
 	}
+}
+
+// logs calls yield with each log of the snapshot that view keeps (notes are
+// skipped), oldest first, with its seq. It looks at ctx once a chunk and
+// reports false when ctx ended before the last one: the background views'
+// one loop over a buffer.
+func (s *bufSnap) logs(ctx context.Context, view lineFilter, yield func(seq uint64, e *entry)) (ok bool) {
+	ok = true
+	s.runs(func(first uint64, es []entry) bool {
+		if ctx.Err() != nil {
+			ok = false
+			return false
+		}
+		for i := range es {
+			if e := &es[i]; !e.isNote() && view.keep(e) {
+				yield(first+uint64(i), e)
+			}
+		}
+		return true
+	})
+	return ok
 }

@@ -93,47 +93,35 @@ func countFacet(ctx context.Context, snap *bufSnap, view lineFilter, field strin
 	// isNum caches per distinct value whether it reads as a number.
 	notNum := 0
 	var extra []float64 // numbers among the values past the distinct bound
-	ok = true
-	snap.runs(func(_ uint64, es []entry) bool {
-		if ctx.Err() != nil {
-			ok = false
-			return false
+	ok = snap.logs(ctx, view, func(_ uint64, e *entry) {
+		res.lines++
+		v, has := get(ptr(e.rec()))
+		if !has {
+			return
 		}
-		for i := range es {
-			e := &es[i]
-			if e.isNote() || !view.keep(e) {
-				continue
-			}
-			res.lines++
-			v, has := get(ptr(e.rec()))
-			if !has {
-				continue
-			}
-			res.present++
-			if n, seen := counts[v]; seen {
-				counts[v] = n + 1
-				continue
-			}
-			if len(counts) >= maxFacetValues {
-				res.other++
-				res.truncated = true
-				if res.numeric && !missingNumber(v) {
-					if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) {
-						extra = append(extra, f)
-					} else {
-						notNum++
-					}
-				}
-				continue
-			}
-			counts[v] = 1
-			if !missingNumber(v) {
-				if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(f) {
+		res.present++
+		if n, seen := counts[v]; seen {
+			counts[v] = n + 1
+			return
+		}
+		if len(counts) >= maxFacetValues {
+			res.other++
+			res.truncated = true
+			if res.numeric && !missingNumber(v) {
+				if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) {
+					extra = append(extra, f)
+				} else {
 					notNum++
 				}
 			}
+			return
 		}
-		return true
+		counts[v] = 1
+		if !missingNumber(v) {
+			if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(f) {
+				notNum++
+			}
+		}
 	})
 	if !ok {
 		return res, false

@@ -175,49 +175,35 @@ func runPreview(ctx context.Context, prog *spl.Program, snap *bufSnap, loc *time
 	var ts timeText
 	rows := 0
 	count := func([]spl.Field) { rows++ } // one closure for every Run
-	ok = true
-	snap.runs(func(first uint64, es []entry) bool {
-		if ctx.Err() != nil {
-			ok = false
-			return false
-		}
-		for i := range es {
-			e := &es[i]
-			if e.isNote() {
-				continue
-			}
-			res.lines++
-			in = splInput(in[:0], e, &ts)
-			if unseen > 0 {
-				for j, name := range reads {
-					if !seen[j] && hasKey(in, name) {
-						seen[j] = true
-						unseen--
-					}
-				}
-			}
-			rows = 0
-			err := prog.Run(in, count)
-			if err != nil {
-				res.failed++
-				if res.firstErr == "" {
-					res.firstErr = err.Error()
-				}
-				continue
-			}
-			if rows > 0 {
-				res.kept++
-				res.rows += rows
-				seq := first + uint64(i)
-				if len(sample) < previewSample {
-					sample = append(sample, seq)
-				} else {
-					copy(sample, sample[1:])
-					sample[len(sample)-1] = seq
+	ok = snap.logs(ctx, lineFilter{shard: -1}, func(seq uint64, e *entry) {
+		res.lines++
+		in = splInput(in[:0], e, &ts)
+		if unseen > 0 {
+			for j, name := range reads {
+				if !seen[j] && hasKey(in, name) {
+					seen[j] = true
+					unseen--
 				}
 			}
 		}
-		return true
+		rows = 0
+		if err := prog.Run(in, count); err != nil {
+			res.failed++
+			if res.firstErr == "" {
+				res.firstErr = err.Error()
+			}
+			return
+		}
+		if rows > 0 {
+			res.kept++
+			res.rows += rows
+			if len(sample) < previewSample {
+				sample = append(sample, seq)
+			} else {
+				copy(sample, sample[1:])
+				sample[len(sample)-1] = seq
+			}
+		}
 	})
 	if !ok {
 		return res, false

@@ -48,22 +48,10 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 	newest := int64(math.MinInt64)
 	oldest := int64(math.MaxInt64)
 	view := lineFilter{shard: src.shard}
-	ok = true
-	src.snap.runs(func(_ uint64, es []entry) bool {
-		if ctx.Err() != nil {
-			ok = false
-			return false
-		}
-		for i := range es {
-			e := &es[i]
-			if e.isNote() || !view.keep(e) {
-				continue
-			}
-			s := e.rec().Time.Unix()
-			newest = max(newest, s)
-			oldest = min(oldest, s)
-		}
-		return true
+	ok = src.snap.logs(ctx, view, func(_ uint64, e *entry) {
+		s := e.rec().Time.Unix()
+		newest = max(newest, s)
+		oldest = min(oldest, s)
 	})
 	if !ok || newest == math.MinInt64 {
 		return d, ok
@@ -73,17 +61,11 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 		// days): start at the oldest line inside it, not at its edge.
 		lo := newest - maxTimelineSpan + 1
 		oldest = newest
-		src.snap.runs(func(_ uint64, es []entry) bool {
-			for i := range es {
-				if e := &es[i]; !e.isNote() && view.keep(e) {
-					if s := e.rec().Time.Unix(); s >= lo {
-						oldest = min(oldest, s)
-					}
-				}
+		if !src.snap.logs(ctx, view, func(_ uint64, e *entry) {
+			if s := e.rec().Time.Unix(); s >= lo {
+				oldest = min(oldest, s)
 			}
-			return ctx.Err() == nil
-		})
-		if ctx.Err() != nil {
+		}) {
 			return d, false
 		}
 	}
@@ -96,40 +78,29 @@ func bucketize(ctx context.Context, src timelineSource, perShard bool) (d timeli
 	if perShard {
 		d.perShard = map[int][]int{}
 	}
-	src.snap.runs(func(first uint64, es []entry) bool {
-		if ctx.Err() != nil {
-			ok = false
-			return false
+	ok = src.snap.logs(ctx, view, func(seq uint64, e *entry) {
+		d.lines++
+		b := int(e.rec().Time.Unix() - d.start)
+		if b < 0 {
+			d.before++
+			return
 		}
-		for i := range es {
-			e := &es[i]
-			if e.isNote() || !view.keep(e) {
-				continue
-			}
-			d.lines++
-			b := int(e.rec().Time.Unix() - d.start)
-			if b < 0 {
-				d.before++
-				continue
-			}
-			d.all[b]++
-			if !d.has[b] {
-				d.has[b], d.firstSeq[b] = true, first+uint64(i)
-			}
-			if src.match != nil && src.match(e) {
-				d.matched[b]++
-			}
-			if perShard {
-				c := d.perShard[e.p.Shard()]
-				if c == nil {
-					c = make([]int, n)
-					d.perShard[e.p.Shard()] = c
-					d.shards = append(d.shards, e.p.Shard())
-				}
-				c[b]++
-			}
+		d.all[b]++
+		if !d.has[b] {
+			d.has[b], d.firstSeq[b] = true, seq
 		}
-		return true
+		if src.match != nil && src.match(e) {
+			d.matched[b]++
+		}
+		if perShard {
+			c := d.perShard[e.p.Shard()]
+			if c == nil {
+				c = make([]int, n)
+				d.perShard[e.p.Shard()] = c
+				d.shards = append(d.shards, e.p.Shard())
+			}
+			c[b]++
+		}
 	})
 	slices.Sort(d.shards)
 	return d, ok
