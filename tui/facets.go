@@ -63,15 +63,15 @@ type histBucket struct {
 
 // facetGetter returns how to read field from a record: the log's own
 // fields, or the meta fields SPL names __topic__, __source__, __tag__:k.
-func facetGetter(field string) func(r *consumer.Record) (string, bool) {
+func facetGetter(field string) func(r consumer.Record) (string, bool) {
 	switch {
 	case field == "__topic__":
-		return func(r *consumer.Record) (string, bool) { return r.Topic(), r.Group() != nil }
+		return func(r consumer.Record) (string, bool) { return r.Topic(), r.Group() != nil }
 	case field == "__source__":
-		return func(r *consumer.Record) (string, bool) { return r.Source(), r.Group() != nil }
+		return func(r consumer.Record) (string, bool) { return r.Source(), r.Group() != nil }
 	case strings.HasPrefix(field, "__tag__:"):
 		tag := field[len("__tag__:"):]
-		return func(r *consumer.Record) (string, bool) {
+		return func(r consumer.Record) (string, bool) {
 			for _, t := range r.Tags() {
 				if t.Key == tag {
 					return t.Value, true
@@ -80,7 +80,7 @@ func facetGetter(field string) func(r *consumer.Record) (string, bool) {
 			return "", false
 		}
 	}
-	return func(r *consumer.Record) (string, bool) { return r.Get(field) }
+	return func(r consumer.Record) (string, bool) { return r.Get(field) }
 }
 
 // countFacet counts field's values over the lines of view in snap; top is
@@ -95,7 +95,7 @@ func countFacet(ctx context.Context, snap *bufSnap, view lineFilter, field strin
 	var extra []float64 // numbers among the values past the distinct bound
 	ok = snap.logs(ctx, view, func(_ uint64, e *entry) {
 		res.lines++
-		v, has := get(ptr(e.rec()))
+		v, has := get(e.rec())
 		if !has {
 			return
 		}

@@ -35,7 +35,7 @@ type matcher struct {
 	re        *regexp.Regexp
 	keyed     bool
 	exact     bool                                  // key==text
-	get       func(*consumer.Record) (string, bool) // the exact key's value (meta fields too)
+	get       func(consumer.Record) (string, bool) // the exact key's value (meta fields too)
 	negate    bool
 	fold      bool
 	all       []*matcher // "a && b": every one must match
@@ -228,7 +228,7 @@ func (m *matcher) matchEntry(e *entry) bool {
 		if e.isNote() {
 			return false
 		}
-		v, ok := m.get(ptr(e.rec()))
+		v, ok := m.get(e.rec())
 		return (ok && v == m.text) != m.negate
 	}
 	if m.re != nil {
