@@ -34,7 +34,7 @@ type matcher struct {
 	key, text string // the parts matched (lower-cased when fold)
 	re        *regexp.Regexp
 	keyed     bool
-	exact     bool                                  // key==text
+	exact     bool                                 // key==text
 	get       func(consumer.Record) (string, bool) // the exact key's value (meta fields too)
 	negate    bool
 	fold      bool
