@@ -242,13 +242,28 @@ func (m *Merger) watermark() int64 {
 
 // Release appends to dst the records that may be shown at now, in order.
 func (m *Merger) Release(now time.Time, dst []Out) []Out {
+	dst, _ = m.ReleaseN(now, dst, math.MaxInt)
+	return dst
+}
+
+// ReleaseN is Release of at most n records: a caller that must not spend
+// long at once (the UI, between two key presses) takes what may be shown
+// a slice at a time. more says n stopped it: calling again may release
+// more at the same now.
+func (m *Merger) ReleaseN(now time.Time, dst []Out, n int) (_ []Out, more bool) {
 	if len(m.ready) > 0 {
-		dst = append(dst, m.ready...)
-		clear(m.ready)
-		m.ready = m.ready[:0]
+		k := min(n, len(m.ready))
+		dst = append(dst, m.ready[:k]...)
+		rest := copy(m.ready, m.ready[k:])
+		clear(m.ready[rest:])
+		m.ready = m.ready[:rest]
+		n -= k
+		if len(m.ready) > 0 {
+			return dst, true
+		}
 	}
 	if len(m.heap) == 0 {
-		return dst
+		return dst, false
 	}
 	limit := m.watermark()
 	if m.released && m.last > limit {
@@ -263,9 +278,13 @@ func (m *Merger) Release(now time.Time, dst []Out) []Out {
 		if it.k.t > limit && m.held <= m.maxHeld && !m.overdue(deadline) {
 			break
 		}
+		if n == 0 {
+			return dst, true
+		}
 		dst = m.pop(dst)
+		n--
 	}
-	return dst
+	return dst, false
 }
 
 // overdue reports whether the oldest held batch arrived at or before

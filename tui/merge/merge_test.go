@@ -316,3 +316,35 @@ func TestMergeNegativeHoldDoesNotWait(t *testing.T) {
 		t.Fatalf("%d held", m.Held())
 	}
 }
+
+// ReleaseN lets out what Release would, a slice at a time and in the same
+// order, and says when it stopped short; stragglers of an older generation
+// count in the slices too.
+func TestReleaseNSlices(t *testing.T) {
+	m := New(Options{})
+	m.SetHolds(1, true)
+	now := ms(0)
+	m.Add(batch(2, 1, 10, 30, 50), now)
+	m.Add(batch(1, 1, 0, 20, 40, 60), now)
+	m.Add(batch(1, 0, 5, 7), now) // a straggler of the replaced query
+	var got []string
+	for i := 0; ; i++ {
+		out, more := m.ReleaseN(now, nil, 2)
+		if len(out) > 2 {
+			t.Fatalf("slice %d: %d records, asked for 2", i, len(out))
+		}
+		got = append(got, names(out))
+		if !more {
+			break
+		}
+		if i > 10 {
+			t.Fatal("ReleaseN keeps saying more")
+		}
+	}
+	if g, want := strings.Join(got, " | "), "s1@5 s1@7 | s1@0 s2@10 | s1@20 s2@30 | s1@40 s2@50"; g != want {
+		t.Fatalf("slices %q, want %q", g, want)
+	}
+	if m.Held() != 1 {
+		t.Fatalf("held %d, want 1 (s1@60 waits for shard 2)", m.Held())
+	}
+}
