@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/slstail/slstail/internal/config"
+	"github.com/slstail/slstail/internal/gctune"
 	"github.com/slstail/slstail/themes"
 	"github.com/slstail/slstail/tui"
 )
@@ -43,7 +43,7 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 		opts.HistoryFile = filepath.Join(dir, "history")
 	}
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(tuiGCPercent)
+		defer gctune.Set(tuiGCPercent, tuiGCHeadroom)()
 	}
 	return tui.Run(ctx, src, opts)
 }
@@ -56,4 +56,14 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 // collections while logs arrive: at that rate 31-39 % of a core instead of
 // 21 % (docs/BENCHMARKS-tui.md); none when they do not. GOGC in the
 // environment wins.
-const tuiGCPercent = 25
+//
+// The percent applies to a large heap only: the heap may always grow by
+// tuiGCHeadroom before a collection (gctune). At 25 % of a small buffer a
+// backfill's garbage made the collector run most of the time, and a key
+// press waited 140 ms at the 99th percentile instead of 70 (issue 12's
+// target 4, docs/BENCHMARKS-tui.md); from 256 MB of live heap on (about
+// a million buffered lines) the percent is what counts.
+const (
+	tuiGCPercent  = 25
+	tuiGCHeadroom = 64 << 20
+)
