@@ -1,8 +1,16 @@
 package tui
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +20,7 @@ import (
 
 	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/internal/demogen"
+	"github.com/slstail/slstail/internal/gctune"
 	"github.com/slstail/slstail/slsd"
 )
 
@@ -87,4 +96,171 @@ func keyLatencyFromSlsd(b *testing.B, rate int) {
 		b.Error(err)
 	}
 	wg.Wait()
+}
+
+// BenchmarkKeyLatencyBackfill is issue 12's target 4: key presses timed
+// (as in BenchmarkKeyLatencyFromSlsd) while the UI ingests a backfill: 2M
+// logs written into slsd over the given shard count before the session
+// starts from the beginning. slsd runs in a process of its own (this test
+// binary, started again as a server): its 2M logs in this process's heap
+// would make every collection mark 1.5 GB that the TUI, talking to SLS,
+// never holds. The garbage collector runs at GOGC 25, as the TUI sets it.
+// Reported besides the latency percentiles: the logs/s the UI took while
+// keys were timed, and the share of the backfill it had taken by the last
+// key (under 1: every key was timed during the ingest).
+//
+//	go test -run '^$' -bench KeyLatencyBackfill -benchtime 300x -timeout 30m ./tui
+func BenchmarkKeyLatencyBackfill(b *testing.B) {
+	for _, shards := range []int{4, 256} {
+		b.Run("shards="+strconv.Itoa(shards), func(b *testing.B) {
+			keyLatencyBackfill(b, shards, backfillLogs)
+		})
+	}
+}
+
+// backfillLogs is the backfill of BenchmarkKeyLatencyBackfill.
+const backfillLogs = 2_000_000
+
+// benchServerEnv, set to "<shards>/<logs>", makes the test binary an slsd
+// with that backfill (see serveBackfill).
+const benchServerEnv = "SLSTAIL_TUI_BENCH_SLSD"
+
+var benchKey = slsd.Key{ID: "LTAItuibench", Secret: "tui-bench-secret-0123456789"}
+
+func keyLatencyBackfill(b *testing.B, shards, logs int) {
+	endpoint, stop := startBackfillServer(b, shards, logs)
+	defer stop()
+	switch os.Getenv("TUI_BENCH_GC") { // the TUI's collector settings (internal/cli/tuicmd.go)
+	case "25":
+		defer debug.SetGCPercent(debug.SetGCPercent(25))
+	default:
+		defer gctune.Set(25, 64<<20)()
+	}
+	runtime.GC()
+
+	sess, err := consumer.NewSession(consumer.Config{
+		Endpoint: endpoint, Project: "demo", Logstore: "access",
+		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
+		Compact:     true,
+		From:        consumer.StartFrom{Kind: consumer.PosBegin},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := testOptions()
+	opts.Started = true
+	opts.StatusInterval = 500 * time.Millisecond
+	m := New(sess, opts)
+	p := &probe{Model: m, lat: make(chan time.Duration, 1)}
+	prog := tea.NewProgram(p, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		prog.Run()
+	}()
+	prog.Send(tea.WindowSizeMsg{Width: 200, Height: 60})
+	if err := sess.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the first batches fill the screen
+	measureKeys(b, p, prog)
+	b.ReportMetric(float64(p.records.Load())/float64(logs), "backfill-taken")
+	prog.Quit()
+	m.closeDone()
+	cancel()
+	if err := sess.Stop(context.Background()); err != nil {
+		b.Error(err)
+	}
+	wg.Wait()
+}
+
+// startBackfillServer starts this test binary as an slsd holding the
+// backfill, and returns its endpoint once the backfill is written.
+func startBackfillServer(b *testing.B, shards, logs int) (endpoint string, stop func()) {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d/%d", benchServerEnv, shards, logs))
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	stop = func() {
+		in.Close() // the server ends when its stdin does
+		cmd.Wait()
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		stop()
+		b.Fatalf("backfill server: %v", err)
+	}
+	return strings.TrimSpace(line), stop
+}
+
+// serveBackfill is the test binary started by startBackfillServer: an slsd
+// with the backfill written, its endpoint on stdout, until stdin closes.
+func serveBackfill(spec string) error {
+	var shards, logs int
+	if _, err := fmt.Sscanf(spec, "%d/%d", &shards, &logs); err != nil {
+		return fmt.Errorf("%s=%q: %w", benchServerEnv, spec, err)
+	}
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{benchKey}, Project: "demo", Logstore: "access", Shards: shards,
+		Retention: slsd.Retention{MaxBytes: 4 << 30}})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer srv.Close()
+	hc := slsd.NewHTTPClient(srv.Endpoint())
+	writer := sls.CreateNormalInterface(srv.Endpoint(), benchKey.ID, benchKey.Secret, "")
+	writer.SetHTTPClient(hc)
+	if err := writeBackfill(demogen.NewSDKWriter(writer, "demo", "access"), shards, logs); err != nil {
+		return err
+	}
+	hc.CloseIdleConnections()
+	fmt.Println(srv.Endpoint())
+	io.Copy(io.Discard, os.Stdin)
+	return nil
+}
+
+// writeBackfill writes logs generated access logs spread evenly over the
+// shards, in log groups of 256, their times spread over the 30 minutes
+// before now.
+func writeBackfill(w *demogen.SDKWriter, shards, logs int) error {
+	const group = 256
+	groups := (logs + group - 1) / group
+	start := time.Now().Add(-30 * time.Minute)
+	step := 30 * time.Minute / time.Duration(groups)
+	const writers = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for wi := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := demogen.New(uint64(wi+1), demogen.Options{})
+			for i := wi; i < groups; i += writers {
+				n := min(group, logs-i*group)
+				if err := w.WriteLogGroup(context.Background(), i%shards, g.LogGroup(start.Add(time.Duration(i)*step), n)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
