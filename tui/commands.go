@@ -38,6 +38,9 @@ type restartedMsg struct {
 	query, label string
 	generation   int
 	err          error
+	// stopped says the restart failed after the old query had stopped (the
+	// session then reports ConnFailed): nothing runs until a retry.
+	stopped bool
 }
 
 type stoppedMsg struct{ err error }
@@ -143,6 +146,8 @@ func restartCmd(ctx context.Context, src Source, q applyQueryMsg) tea.Cmd {
 		msg := restartedMsg{query: q.query, label: q.label, err: err}
 		if err == nil {
 			msg.generation = src.Status().Generation
+		} else {
+			msg.stopped = src.Status().Conn == consumer.ConnFailed
 		}
 		return msg
 	}

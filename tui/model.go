@@ -103,6 +103,9 @@ type Model struct {
 	// noticeNet says the notice is a network fault: it is shown with the
 	// attempt count of the status, the figure the header shows.
 	noticeNet bool
+	// failure says why the session cannot go on (EventFailed), and what to
+	// do: the status line shows it whenever no other notice does.
+	failure string
 
 	width, height int
 }
@@ -527,7 +530,11 @@ func (m *Model) onEvent(ev consumer.Event) {
 		text = ev.Err.Error()
 	}
 	switch ev.Kind {
-	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery, consumer.EventFailed:
+	case consumer.EventFailed:
+		m.failure = text + " · the tail has stopped: q quits; run slstail again (with --group it resumes from the group's checkpoints)"
+		m.setNotice(noticeError, m.failure)
+		m.observe(m.src.Status()) // the header says failed now, not at the next poll
+	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery:
 		m.setNotice(noticeError, text)
 	case consumer.EventNetwork:
 		// The event's text counts attempts as of its sending, and only every
@@ -551,6 +558,9 @@ func (m *Model) onEvent(ev consumer.Event) {
 // noticeText is the notice as shown: a network fault with the attempt it
 // is at.
 func (m *Model) noticeText() string {
+	if m.notice == "" && m.failure != "" {
+		return m.failure
+	}
 	if !m.noticeNet || m.status.Attempts == 0 {
 		return m.notice
 	}
@@ -569,6 +579,11 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	defer m.logs.Update(linesMsg{})
 	if msg.err != nil {
 		m.showEarly()
+		if msg.stopped {
+			m.setNotice(noticeError, "query change failed and the old query has stopped: nothing is tailed · "+
+				hint(m.keys.Global.Edit, "then enter and continue")+" retries")
+			return tea.Batch(cmd, m.afterIngest(m.ingest()))
+		}
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
 		return tea.Batch(cmd, m.afterIngest(m.ingest()))
 	}
@@ -583,6 +598,14 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
 	return tea.Batch(cmd, m.afterIngest(m.ingest()))
+}
+
+// noticeLevelShown is the level of noticeText.
+func (m *Model) noticeLevelShown() noticeLevel {
+	if m.notice == "" && m.failure != "" {
+		return noticeError
+	}
+	return m.noticeLevel
 }
 
 // spaced is s after a space, or nothing.
@@ -664,7 +687,7 @@ func (m *Model) refresh() {
 		cap:     m.store.ring.cap,
 		evicted: int(m.store.ring.evicted),
 		notice:  m.noticeText(),
-		level:   m.noticeLevel,
+		level:   m.noticeLevelShown(),
 		help:    m.ShortHelp(),
 	})
 }
