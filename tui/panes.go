@@ -46,9 +46,9 @@ type panes struct {
 	// waiting is why the session holds no shard (Status.Waiting), as of
 	// the last status: what an empty pane says.
 	waiting string
-	width  int
-	height int
-	follow bool
+	width   int
+	height  int
+	follow  bool
 }
 
 func newPanes(km *keymap.View, th *themes.Theme, r *renderer, st *store, lag lagFormat) *panes {
