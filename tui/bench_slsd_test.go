@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,4 +265,159 @@ func writeBackfill(w *demogen.SDKWriter, shards, logs int) error {
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// BenchmarkQueryChange is issue 12's target 1 in the TUI: enter in the
+// start-from row ("continue") → the first line of the new query on screen,
+// through the real Session and Program against slsd fed by the demo
+// generator at 1,000 logs/s over 4 shards. Each iteration types a query
+// (untimed, with a pause for the editor's check), presses enter and waits
+// for the View that shows a line below the query's marker. Reported: the
+// median and p90 of that time (screen-ms), and of the time to the Update
+// that received the new query's first batch (batch-ms): what the Session
+// alone takes, the rest being the UI's. "broad" queries keep every log;
+// "selective" ones (status >= 500) about one in 30, so that most pulls of
+// most shards come back empty.
+//
+//	go test -run '^$' -bench QueryChange -benchtime 20x ./tui
+func BenchmarkQueryChange(b *testing.B) {
+	queries := map[string][2]string{
+		"broad":     {"* | where status != 'x'", "* | where status != 'y'"},
+		"selective": {"* | where status >= '500'", "* | where status >= '500' and method != 'x'"},
+	}
+	for _, kind := range []string{"broad", "selective"} {
+		b.Run(kind, func(b *testing.B) { queryChange(b, queries[kind]) })
+	}
+}
+
+func queryChange(b *testing.B, queries [2]string) {
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{benchKey}, Project: "demo", Logstore: "access", Shards: 4,
+		Retention: slsd.Retention{MaxBytes: 256 << 20}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	hc := slsd.NewHTTPClient(srv.Endpoint())
+	defer hc.CloseIdleConnections()
+	writer := sls.CreateNormalInterface(srv.Endpoint(), benchKey.ID, benchKey.Secret, "")
+	writer.SetHTTPClient(hc)
+	sess, err := consumer.NewSession(consumer.Config{
+		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
+		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
+		Compact:     true,
+		Query:       queries[1],
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := sess.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		demogen.Run(ctx, demogen.NewSDKWriter(writer, "demo", "access"),
+			demogen.RunOptions{Rate: 1000, Shards: 4, Seed: 1, TicksPerSecond: 20})
+	}()
+	opts := testOptions()
+	opts.Started = true
+	opts.StatusInterval = 500 * time.Millisecond // the default
+	opts.Query = queries[1]
+	opts.Now = time.Now
+	m := New(sess, opts)
+	p := &queryProbe{Model: m, shown: make(chan time.Time, 1)}
+	prog := tea.NewProgram(p, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignals())
+	go func() {
+		defer wg.Done()
+		prog.Run()
+	}()
+	prog.Send(tea.WindowSizeMsg{Width: 160, Height: 40})
+	time.Sleep(time.Second) // the stream is running
+	var screen, batch []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		for _, k := range press("e", "ctrl+u") {
+			prog.Send(k)
+		}
+		prog.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(queries[i%2]), Paste: true})
+		prog.Send(press("enter")[0])       // to the start-from row
+		time.Sleep(300 * time.Millisecond) // the check and the preview settle
+		b.StartTimer()
+		start := time.Now()
+		p.arm(start)
+		prog.Send(press("enter")[0]) // continue
+		select {
+		case at := <-p.shown:
+			screen = append(screen, at.Sub(start))
+			batch = append(batch, time.Duration(p.firstBatch.Load()-start.UnixNano()))
+		case <-time.After(10 * time.Second):
+			b.Fatalf("the new query's first line was not shown within 10 s (iteration %d)", i)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(screen)
+	slices.Sort(batch)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(screen[len(screen)/2]), "screen-ms")
+	b.ReportMetric(ms(screen[len(screen)*9/10]), "screen-p90-ms")
+	b.ReportMetric(ms(batch[len(batch)/2]), "batch-ms")
+	b.ReportMetric(ms(batch[len(batch)*9/10]), "batch-p90-ms")
+	prog.Quit()
+	m.closeDone()
+	cancel()
+	if err := sess.Stop(context.Background()); err != nil {
+		b.Error(err)
+	}
+	wg.Wait()
+}
+
+// queryProbe times a query change: from arm to the first View with a line
+// of the new query below its marker, and to the Update that received the
+// new query's first batch.
+type queryProbe struct {
+	*Model
+	armed      atomic.Bool
+	gen        int // the generation shown when armed (read on the program's goroutine)
+	wantGen    bool
+	firstBatch atomic.Int64
+	shown      chan time.Time
+}
+
+func (p *queryProbe) arm(time.Time) { p.armed.Store(true) }
+
+func (p *queryProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if p.armed.Load() && !p.wantGen {
+		p.wantGen, p.gen = true, max(p.Model.shownGen, p.Model.status.Generation)
+		p.firstBatch.Store(0)
+	}
+	if b, ok := msg.(batchMsg); ok && p.wantGen && p.firstBatch.Load() == 0 {
+		for _, bt := range b.batches {
+			if bt.Generation > p.gen {
+				p.firstBatch.Store(time.Now().UnixNano())
+				break
+			}
+		}
+	}
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
+}
+
+func (p *queryProbe) View() string {
+	v := p.Model.View()
+	if p.wantGen && p.Model.minGeneration > p.gen {
+		r := p.Model.store.ring
+		if r.len() > 0 && !r.at(r.next-1).isNote() {
+			p.wantGen = false
+			p.armed.Store(false)
+			p.shown <- time.Now()
+		}
+	}
+	return v
 }
