@@ -232,3 +232,37 @@ func TestAuthErrorNamesTheKeyID(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// A pull that read to the shard's end and whose query kept nothing leaves
+// the shard idle, as an empty pull does: under a selective query the SDK
+// pulls a caught-up shard every 500 ms and nearly every pull has new data
+// that the query filters away. A full pull (as many groups as asked for, or
+// 4 MiB) may have stopped short of the end: the shard is still pulling.
+func TestPulledIdleWhenReadToEndAndFilteredAway(t *testing.T) {
+	cases := []struct {
+		name  string
+		next  string
+		count int
+		m     pullMeta
+		want  ShardState
+	}{
+		{"empty pull", "c0", 1000, pullMeta{}, ShardIdle},
+		{"data, no query", "c1", 1000, pullMeta{groupsIn: 3, linesIn: 30}, ShardPulling},
+		{"query kept some", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30, linesOut: 2}, ShardPulling},
+		{"query kept none, read to the end", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30}, ShardIdle},
+		{"query kept none, full by groups", "c1", 1000, pullMeta{queried: true, groupsIn: 1000, linesIn: 30}, ShardPulling},
+		{"query kept none, full by bytes", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30, bytesIn: fullPullBytes}, ShardPulling},
+		{"query kept none, count unknown", "c1", 0, pullMeta{queried: true, groupsIn: 3, linesIn: 30}, ShardPulling},
+	}
+	for _, c := range cases {
+		tr := newTracker(newEventSink(4, time.Minute), time.Now, 5*time.Second)
+		tr.pulled(0, "c0", c.next, c.count, c.m)
+		if got := tr.shards[0].s.State; got != c.want { // as held (a snapshot says released before a heartbeat)
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	r := httptest.NewRequest("GET", "http://p.h/logstores/ls/shards/3?type=logs&cursor=MTA=&count=1000&query=x", nil)
+	if got := parseRequest(r, "ls"); got.count != 1000 {
+		t.Errorf("pull asked for %d groups, want 1000", got.count)
+	}
+}
