@@ -133,6 +133,20 @@ func mergeTick(d time.Duration, done <-chan struct{}) tea.Cmd {
 	}
 }
 
+// after sends msg after d; like tick it ends when done is closed.
+func after(d time.Duration, done <-chan struct{}, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-done:
+			return nil
+		}
+	}
+}
+
 func startCmd(ctx context.Context, lc *lifecycle, src Source) tea.Cmd {
 	return func() tea.Msg { return startedMsg{err: lc.start(ctx, src)} }
 }

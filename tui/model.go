@@ -97,6 +97,14 @@ type Model struct {
 	shownGen   int
 	early      []consumer.Batch
 
+	// After a query change the shards' states are polled quickly (see
+	// quickPoll) until quickUntil, or until the new query's first line is
+	// in the buffer (newShown) and the merge holds nothing.
+	quickUntil time.Time
+	quickArmed bool
+	newShown   bool
+	quickFor   time.Duration // quickPollFor; 0 in tests that run commands by hand
+
 	notice      string
 	noticeLevel noticeLevel
 	noticeAt    time.Time
@@ -116,18 +124,19 @@ func New(src Source, opts Options) *Model {
 	opts = opts.withDefaults()
 	th := opts.Theme
 	m := &Model{
-		src:    src,
-		opts:   opts,
-		keys:   opts.Keys,
-		theme:  &th,
-		ctx:    context.Background(),
-		done:   make(chan struct{}),
-		life:   &lifecycle{},
-		store:  newStore(opts.BufferCap),
-		merge:  merge.New(merge.Options{Hold: opts.MergeHold}),
-		wall:   time.Now,
-		budget: ingestBudget,
-		clock:  time.Now,
+		src:      src,
+		opts:     opts,
+		keys:     opts.Keys,
+		theme:    &th,
+		ctx:      context.Background(),
+		done:     make(chan struct{}),
+		life:     &lifecycle{},
+		store:    newStore(opts.BufferCap),
+		merge:    merge.New(merge.Options{Hold: opts.MergeHold}),
+		wall:     time.Now,
+		budget:   ingestBudget,
+		clock:    time.Now,
+		quickFor: quickPollFor,
 	}
 	lag := lagFormat{theme: m.theme, warn: opts.LagWarn, alarm: opts.LagAlarm}
 	sev, sevErr := newSeverity(opts.Highlight, th)
@@ -258,6 +267,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case mergeTickMsg:
 		m.mergeArmed = false
 		return m.afterIngest(m.ingest())
+	case quickPollMsg:
+		m.quickArmed = false
+		m.merge.Sync(m.src.Status().Shards)
+		return tea.Batch(m.afterIngest(m.ingest()), m.armQuick())
 	case statusTickMsg:
 		m.observe(m.src.Status())
 		// A shard that went idle no longer holds the watermark.
@@ -471,6 +484,7 @@ func (m *Model) append(outs []merge.Out) {
 	for i := range outs {
 		if o := &outs[i]; o.Gen >= m.minGeneration {
 			m.store.add(o.Rec, o.Late)
+			m.newShown = true
 		}
 	}
 	clear(outs) // the records live on in the store, not here
@@ -495,6 +509,31 @@ func (m *Model) armMerge() tea.Cmd {
 	}
 	m.mergeArmed = true
 	return mergeTick(max(at.Sub(m.wall()), 0), m.done)
+}
+
+// quickPoll is how often the shards' states are read for the merge right
+// after a query change, for at most quickPollFor. The new query's run
+// starts every shard afresh, and a shard that delivers nothing of it (a
+// selective query) holds the merge's watermark until it is seen at its
+// end: at the status poll's 500 ms, the first line of a query that most
+// shards filter away waited up to the merge's hold (1 s). The session
+// knows a shard is at its end from its first empty pull, a few
+// milliseconds after the restart.
+const (
+	quickPoll    = 20 * time.Millisecond
+	quickPollFor = 2 * time.Second
+)
+
+type quickPollMsg struct{}
+
+// armQuick starts the next quick poll, unless one is on its way or none is
+// needed any more.
+func (m *Model) armQuick() tea.Cmd {
+	if m.quickArmed || m.quitting || !m.wall().Before(m.quickUntil) || (m.newShown && m.merge.Held() == 0) {
+		return nil
+	}
+	m.quickArmed = true
+	return after(quickPoll, m.done, quickPollMsg{})
 }
 
 // showEarly queues the batches held while a query change was in flight,
@@ -580,8 +619,9 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.showEarly()
 		if msg.stopped {
+			// The editor stays open on the query: apply, then continue.
 			m.setNotice(noticeError, "query change failed and the old query has stopped: nothing is tailed · "+
-				hint(m.keys.Global.Edit, "then enter and continue")+" retries")
+				hint(m.keys.Editor.Apply, "twice (continue) retries"))
 			return tea.Batch(cmd, m.afterIngest(m.ingest()))
 		}
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
@@ -597,7 +637,8 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	m.minGeneration = msg.generation
 	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
-	return tea.Batch(cmd, m.afterIngest(m.ingest()))
+	m.newShown, m.quickUntil = false, m.wall().Add(m.quickFor)
+	return tea.Batch(cmd, m.afterIngest(m.ingest()), m.armQuick())
 }
 
 // noticeLevelShown is the level of noticeText.
