@@ -195,6 +195,23 @@ func TestRateWindow(t *testing.T) {
 	if r := w.rates(t0.Add(60*time.Second), t0); r[rateLogsIn] != 0 {
 		t.Errorf("stale rate = %v", r[rateLogsIn])
 	}
+	// A burst in the second under way shows at once: a backfill taken in
+	// within the first second of a session read 0/s (issue 12).
+	var b rateWindow
+	b.add(t0.Add(300*time.Millisecond), rateLogsIn, 60_000)
+	if r := b.rates(t0.Add(500*time.Millisecond), t0); r[rateLogsIn] != 120_000 {
+		t.Errorf("burst in the first second = %v, want 120,000 (60,000 in 0.5 s)", r[rateLogsIn])
+	}
+	// Mid-second, the partial second is part of the span: 5 complete
+	// seconds of 100 and a half second of 50 are 100/s.
+	var m rateWindow
+	for s := 0; s < 10; s++ {
+		m.add(t0.Add(time.Duration(s)*time.Second), rateLogsIn, 100)
+	}
+	m.add(t0.Add(10*time.Second), rateLogsIn, 50)
+	if r := m.rates(t0.Add(10500*time.Millisecond), t0); r[rateLogsIn] != 100 {
+		t.Errorf("mid-second rate = %v, want 100", r[rateLogsIn])
+	}
 }
 
 func TestEventSinkSuppressesRepeatsAndNeverBlocks(t *testing.T) {
