@@ -106,10 +106,11 @@ func keyLatencyFromSlsd(b *testing.B, rate int) {
 // starts from the beginning. slsd runs in a process of its own (this test
 // binary, started again as a server): its 2M logs in this process's heap
 // would make every collection mark 1.5 GB that the TUI, talking to SLS,
-// never holds. The garbage collector is set as internal/cli sets it for
-// the TUI (25 % with 64 MB of headroom, gctune). To measure what came
-// before: TUI_BENCH_GC=25 (plain GOGC 25), TUI_BENCH_BUDGET=0 (each
-// message taken in whole, no ingest budget). Reported besides the latency percentiles: the logs/s the UI took while
+// never holds. The session and the collector are set as internal/cli sets
+// them for the TUI (PullBudget, and GOGC 25 % with 64 MB of headroom,
+// gctune). TUI_BENCH_BEFORE=1 runs as the TUI did before issue 12's target
+// 4: 8 pulls in flight, plain GOGC 25, each message taken in whole.
+// Reported besides the latency percentiles: the logs/s the UI took while
 // keys were timed, and the share of the backfill it had taken by the last
 // key (under 1: every key was timed during the ingest).
 //
@@ -134,10 +135,12 @@ var benchKey = slsd.Key{ID: "LTAItuibench", Secret: "tui-bench-secret-0123456789
 func keyLatencyBackfill(b *testing.B, shards, logs int) {
 	endpoint, stop := startBackfillServer(b, shards, logs)
 	defer stop()
-	switch os.Getenv("TUI_BENCH_GC") { // the TUI's collector settings (internal/cli/tuicmd.go)
-	case "25":
+	before := os.Getenv("TUI_BENCH_BEFORE") != ""
+	pulls := PullBudget // as internal/cli/tuicmd.go sets the TUI's session and collector
+	if before {
+		pulls = 0 // the consumer's default, 8
 		defer debug.SetGCPercent(debug.SetGCPercent(25))
-	default:
+	} else {
 		defer gctune.Set(25, 64<<20)()
 	}
 	runtime.GC()
@@ -147,6 +150,7 @@ func keyLatencyBackfill(b *testing.B, shards, logs int) {
 		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
 		Compact:     true,
 		From:        consumer.StartFrom{Kind: consumer.PosBegin},
+		PullBudget:  pulls,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -157,8 +161,8 @@ func keyLatencyBackfill(b *testing.B, shards, logs int) {
 	opts.Started = true
 	opts.StatusInterval = 500 * time.Millisecond
 	m := New(sess, opts)
-	if os.Getenv("TUI_BENCH_BUDGET") == "0" {
-		m.budget = 0 // every message taken in whole, as before the ingest's budget
+	if before {
+		m.budget = 0 // every message taken in whole
 	}
 	p := &probe{Model: m, lat: make(chan time.Duration, 1)}
 	prog := tea.NewProgram(p, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignals())
