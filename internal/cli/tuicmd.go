@@ -4,11 +4,20 @@ import (
 	"context"
 	"path/filepath"
 
+	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/internal/config"
 	"github.com/slstail/slstail/internal/gctune"
 	"github.com/slstail/slstail/themes"
 	"github.com/slstail/slstail/tui"
 )
+
+// tuiSession sets what a session for the TUI needs: compacted records (the
+// TUI keeps what it shows; plain output writes and drops) and the TUI's
+// pulls in flight (tui.PullBudget).
+func tuiSession(cfg *consumer.Config) {
+	cfg.Compact = true
+	cfg.PullBudget = tui.PullBudget
+}
 
 // runTUI opens the full-screen UI on src with the resolved settings; tui.Run
 // starts the source itself so that the screen shows "connecting" at once.
