@@ -68,10 +68,10 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 //
 // The percent applies to a large heap only: the heap may always grow by
 // tuiGCHeadroom before a collection (gctune). At 25 % of a small buffer a
-// backfill's garbage made the collector run most of the time, and a key
-// press waited 140 ms at the 99th percentile instead of 70 (issue 12's
-// target 4, docs/BENCHMARKS-tui.md); from 256 MB of live heap on (about
-// a million buffered lines) the percent is what counts.
+// backfill's garbage made the collector run much of the time: over 256
+// shards the slowest key press took 117-119 ms instead of 86-100 (issue
+// 12's target 4, docs/BENCHMARKS-tui.md). From 256 MB of live heap on
+// (about a million buffered lines) the percent is what counts.
 const (
 	tuiGCPercent  = 25
 	tuiGCHeadroom = 64 << 20

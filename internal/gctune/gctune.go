@@ -5,10 +5,11 @@
 // that holds nothing (the heap may grow to live × (1 + GOGC/100) before a
 // collection). But while the buffer is small, a low GOGC makes every few
 // megabytes of garbage a collection: during a backfill the consumer
-// decodes hundreds of megabytes a second, the collector then runs most of
+// decodes hundreds of megabytes a second, the collector then runs much of
 // the time, and the UI goroutine, which allocates to draw, is made to help
-// it mark — a key press waited 140 ms at GOGC 25 where it waited 70 at
-// GOGC 100 (docs/BENCHMARKS-tui.md). So the target is the given percent of
+// it mark: during a backfill over 256 shards the slowest key press took
+// 117-119 ms at GOGC 25 and 86-100 ms with 64 MB of headroom
+// (docs/BENCHMARKS-tui.md). So the target is the given percent of
 // the live heap, but never less than a fixed headroom: small heaps collect
 // as rarely as Go's default would let them, large ones at the percent.
 package gctune
