@@ -73,7 +73,8 @@
 //	next 1-2     the SPL bar: "SPL › <query>"; while editing, a second row shows
 //	               "^ L:C: message" under the error position, or "✓ valid ...", or
 //	               "start from: [continue]  now  15 min ago  beginning" after enter, or
-//	               "✗ rejected: <server message> (the previous query keeps running)"; under it, while
+//	               "✗ rejected: <server message> (the previous query keeps running)", or "✗ failed:
+//	               <error>" when the new run could not start after the old one stopped; under it, while
 //	               a query is typed, the preview: "would keep N of M buffered lines · newest:" and
 //	               those lines, "✗ keeps nothing of M buffered lines", or "preview cannot judge: …"
 //	last row     status: " FOLLOW " or " PAUSED +N new ", "in R/s → out R/s", "lines N/CAP (M evicted)",
