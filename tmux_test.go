@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -455,4 +456,93 @@ func (s screen) bufferedLines() int {
 	}
 	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
 	return n
+}
+
+// TestTmuxSplitAndMerge tails `slstail serve --split-every 2s`, which
+// splits a shard and merges it back every two seconds while it writes
+// logs: the lag view lists the new shards as they are born and the
+// parents as read-only, then done; the pane grid shows the new shards and
+// no longer the done ones; the stream goes on.
+func TestTmuxSplitAndMerge(t *testing.T) {
+	needTmux(t)
+	dir := t.TempDir()
+	bin := slstailBin(t, dir)
+	const id, secret = "LTAItmuxsplit", "tmux-split-secret-0123456789"
+	serve := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--access-key-id", id, "--access-key-secret", secret,
+		"--shards", "2", "--generate", "200", "--split-every", "2s")
+	out, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveLog, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serveLog.Close()
+	serve.Stderr = serveLog // its splits and merges, for a failure's post-mortem
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		serve.Process.Signal(os.Interrupt)
+		serve.Wait()
+	})
+	banner := make([]byte, 256)
+	n, _ := out.Read(banner)
+	m := regexp.MustCompile(`listening on (\S+)`).FindSubmatch(banner[:n])
+	if m == nil {
+		t.Fatalf("serve banner: %q", banner[:n])
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+
+	tm := startTmux(t, dir, bin, 160, 40, "--endpoint", string(m[1]), "--project", "demo", "--logstore", "access",
+		"--access-key-id", id, "--access-key-secret", secret, "--from", "begin", "--theme", "mono")
+	tm.send("L")
+	lagRow := regexp.MustCompile(`^[ ▌]\s+(\d+) \S+\s+(\S+)\s`)
+	rows := func(s screen) map[int]string {
+		out := map[int]string{}
+		for _, l := range s.lines {
+			if m := lagRow.FindStringSubmatch(l); m != nil {
+				id, _ := strconv.Atoi(m[1])
+				out[id] = m[2]
+			}
+		}
+		return out
+	}
+	tm.waitFor("a split's children and a done parent in the lag view", func(s screen) bool {
+		r := rows(s)
+		done := 0
+		for _, st := range r {
+			if st == "done" {
+				done++
+			}
+		}
+		_, child := r[2]
+		return child && done >= 1 && strings.Contains(s.text, " done)")
+	})
+	tm.send("L")
+	tm.keys("Tab")
+	title := regexp.MustCompile(`s(\d+)(?: \(\d+/\d+\))? · (\S+)`)
+	tm.waitFor("the panes of live shards only, a born one among them", func(s screen) bool {
+		var ids []int
+		for _, l := range s.lines {
+			for _, m := range title.FindAllStringSubmatch(l, -1) {
+				if m[2] == "done" {
+					return false
+				}
+				id, _ := strconv.Atoi(m[1])
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range ids {
+			if id >= 2 {
+				return true
+			}
+		}
+		return false
+	})
+	tm.send("q")
+	if code := tm.waitExit(); code != 0 {
+		t.Fatalf("slstail exited %d; last screen:\n%s", code, tm.last.text)
+	}
 }

@@ -135,6 +135,7 @@ type request struct {
 	shard  int    // -1 when not about one shard
 	group  string
 	cursor string
+	count  int // log groups a pull asked for
 	query  bool
 }
 
@@ -156,6 +157,7 @@ func parseRequest(r *http.Request, logstore string) request {
 		case "logs":
 			req.op = "PullLogs shard " + parts[3]
 			req.cursor = q.Get("cursor")
+			req.count, _ = strconv.Atoi(q.Get("count"))
 			req.query = q.Get("query") != ""
 		case "cursor":
 			req.op = "GetCursor shard " + parts[3]
@@ -312,7 +314,7 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	switch {
 	case req.cursor != "":
-		o.t.pulled(req.shard, req.cursor, resp.Header.Get("X-Log-Cursor"), parsePullMeta(resp.Header))
+		o.t.pulled(req.shard, req.cursor, resp.Header.Get("X-Log-Cursor"), req.count, parsePullMeta(resp.Header))
 	case req.op == "HeartBeat":
 		body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()

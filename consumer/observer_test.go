@@ -195,6 +195,23 @@ func TestRateWindow(t *testing.T) {
 	if r := w.rates(t0.Add(60*time.Second), t0); r[rateLogsIn] != 0 {
 		t.Errorf("stale rate = %v", r[rateLogsIn])
 	}
+	// A burst in the second under way shows at once: a backfill taken in
+	// within the first second of a session read 0/s (issue 12).
+	var b rateWindow
+	b.add(t0.Add(300*time.Millisecond), rateLogsIn, 60_000)
+	if r := b.rates(t0.Add(500*time.Millisecond), t0); r[rateLogsIn] != 120_000 {
+		t.Errorf("burst in the first second = %v, want 120,000 (60,000 in 0.5 s)", r[rateLogsIn])
+	}
+	// Mid-second, the partial second is part of the span: 5 complete
+	// seconds of 100 and a half second of 50 are 100/s.
+	var m rateWindow
+	for s := 0; s < 10; s++ {
+		m.add(t0.Add(time.Duration(s)*time.Second), rateLogsIn, 100)
+	}
+	m.add(t0.Add(10*time.Second), rateLogsIn, 50)
+	if r := m.rates(t0.Add(10500*time.Millisecond), t0); r[rateLogsIn] != 100 {
+		t.Errorf("mid-second rate = %v, want 100", r[rateLogsIn])
+	}
 }
 
 func TestEventSinkSuppressesRepeatsAndNeverBlocks(t *testing.T) {
@@ -230,5 +247,39 @@ func TestAuthErrorNamesTheKeyID(t *testing.T) {
 	want := "ListShards: the AccessKeySecret does not match AccessKeyId LTAI5tAbc (signature rejected) [SignatureNotMatch, HTTP 401]: Signature not match"
 	if got := e.Error(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// A pull that read to the shard's end and whose query kept nothing leaves
+// the shard idle, as an empty pull does: under a selective query the SDK
+// pulls a caught-up shard every 500 ms and nearly every pull has new data
+// that the query filters away. A full pull (as many groups as asked for, or
+// 4 MiB) may have stopped short of the end: the shard is still pulling.
+func TestPulledIdleWhenReadToEndAndFilteredAway(t *testing.T) {
+	cases := []struct {
+		name  string
+		next  string
+		count int
+		m     pullMeta
+		want  ShardState
+	}{
+		{"empty pull", "c0", 1000, pullMeta{}, ShardIdle},
+		{"data, no query", "c1", 1000, pullMeta{groupsIn: 3, linesIn: 30}, ShardPulling},
+		{"query kept some", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30, linesOut: 2}, ShardPulling},
+		{"query kept none, read to the end", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30}, ShardIdle},
+		{"query kept none, full by groups", "c1", 1000, pullMeta{queried: true, groupsIn: 1000, linesIn: 30}, ShardPulling},
+		{"query kept none, full by bytes", "c1", 1000, pullMeta{queried: true, groupsIn: 3, linesIn: 30, bytesIn: fullPullBytes}, ShardPulling},
+		{"query kept none, count unknown", "c1", 0, pullMeta{queried: true, groupsIn: 3, linesIn: 30}, ShardPulling},
+	}
+	for _, c := range cases {
+		tr := newTracker(newEventSink(4, time.Minute), time.Now, 5*time.Second)
+		tr.pulled(0, "c0", c.next, c.count, c.m)
+		if got := tr.shards[0].s.State; got != c.want { // as held (a snapshot says released before a heartbeat)
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	r := httptest.NewRequest("GET", "http://p.h/logstores/ls/shards/3?type=logs&cursor=MTA=&count=1000&query=x", nil)
+	if got := parseRequest(r, "ls"); got.count != 1000 {
+		t.Errorf("pull asked for %d groups, want 1000", got.count)
 	}
 }

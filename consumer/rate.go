@@ -17,7 +17,7 @@ const (
 const rateWindowSecs = 5
 
 // rateWindow sums values into one-second buckets and reports per-second
-// rates over the last complete seconds. Not safe for concurrent use.
+// rates over the last few seconds. Not safe for concurrent use.
 type rateWindow struct {
 	buckets [rateWindowSecs + 1]struct {
 		sec int64
@@ -34,25 +34,32 @@ func (w *rateWindow) add(now time.Time, i int, x float64) {
 	b.v[i] += x
 }
 
-// rates averages the complete seconds of the window, or of the time since
-// since when that is shorter, so that a fresh session does not show a fifth
-// of its real rate.
+// minRateSpan is the shortest time a rate is averaged over: a few logs
+// in the first milliseconds of a session are not a rate of millions.
+const minRateSpan = 250 * time.Millisecond
+
+// rates averages over the window's complete seconds and the second under
+// way, or over the time since since when that is shorter, so that a fresh
+// session does not show a fifth of its real rate. The second under way
+// counts: with complete seconds only, a rate showed a burst a second or
+// two late, and a backfill that the TUI took in within its first second
+// read 0/s throughout (issue 12) and its full rate once it was over.
 func (w *rateWindow) rates(now, since time.Time) [rateN]float64 {
 	var sum [rateN]float64
 	cur := now.Unix()
 	for _, b := range w.buckets {
-		if b.sec >= cur-rateWindowSecs && b.sec < cur {
+		if b.sec >= cur-rateWindowSecs && b.sec <= cur {
 			for i := range sum {
 				sum[i] += b.v[i]
 			}
 		}
 	}
-	span := float64(rateWindowSecs)
-	if el := cur - since.Unix(); el < rateWindowSecs {
-		span = float64(max(el, 1))
+	span := time.Duration(rateWindowSecs)*time.Second + now.Sub(time.Unix(cur, 0))
+	if el := now.Sub(since); el < span {
+		span = max(el, minRateSpan)
 	}
 	for i := range sum {
-		sum[i] /= span
+		sum[i] /= span.Seconds()
 	}
 	return sum
 }

@@ -191,15 +191,31 @@ func (t *tracker) apiError(shard int, e *Error) {
 	t.events.emitErr(e)
 }
 
-// pulled records one successful PullLogs of the current consumer.
-func (t *tracker) pulled(shard int, cursor, next string, m pullMeta) {
+// fullPullBytes is the raw size from which a pull may have stopped short
+// of the shard's end: the SDK's own test of a full pull (shard_worker.go,
+// sleepUtilNextFetch: 4 MiB, or as many log groups as asked for).
+const fullPullBytes = 4 << 20
+
+// pulled records one successful PullLogs of the current consumer, which
+// asked for count log groups.
+//
+// A shard is idle when it is caught up with its end and has nothing to
+// deliver: its pull came back empty, or read to its end (fewer groups than
+// asked for and under fullPullBytes) while its query kept nothing of it.
+// The second matters under a selective query: the SDK pulls a shard that
+// is caught up every 500 ms, so that on a live shard nearly every pull has
+// new data, which the query filters away; counted as pulling, such a shard
+// would never look caught up, and the TUI's time-order merge would wait
+// for it as for one with a backlog.
+func (t *tracker) pulled(shard int, cursor, next string, count int, m pullMeta) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	s := t.shard(shard)
 	s.s.UpdatedAt = now
 	s.s.LastError = ""
-	if next == cursor {
+	readToEnd := count > 0 && m.groupsIn < count && m.bytesIn < fullPullBytes
+	if next == cursor || (m.queried && m.linesOut == 0 && readToEnd) {
 		s.s.State = ShardIdle
 	} else {
 		s.s.State = ShardPulling

@@ -38,6 +38,9 @@ type restartedMsg struct {
 	query, label string
 	generation   int
 	err          error
+	// stopped says the restart failed after the old query had stopped (the
+	// session then reports ConnFailed): nothing runs until a retry.
+	stopped bool
 }
 
 type stoppedMsg struct{ err error }
@@ -130,6 +133,20 @@ func mergeTick(d time.Duration, done <-chan struct{}) tea.Cmd {
 	}
 }
 
+// after sends msg after d; like tick it ends when done is closed.
+func after(d time.Duration, done <-chan struct{}, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-done:
+			return nil
+		}
+	}
+}
+
 func startCmd(ctx context.Context, lc *lifecycle, src Source) tea.Cmd {
 	return func() tea.Msg { return startedMsg{err: lc.start(ctx, src)} }
 }
@@ -143,6 +160,8 @@ func restartCmd(ctx context.Context, src Source, q applyQueryMsg) tea.Cmd {
 		msg := restartedMsg{query: q.query, label: q.label, err: err}
 		if err == nil {
 			msg.generation = src.Status().Generation
+		} else {
+			msg.stopped = src.Status().Conn == consumer.ConnFailed
 		}
 		return msg
 	}

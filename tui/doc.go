@@ -41,7 +41,8 @@
 // it line by line:
 //
 //	row 1        header:  " slstail  │ <endpoint> │ <project>/<logstore> │ group <group> │ ● <state>"
-//	             where <state> is connecting, connected, reconnecting (attempt N), failed or stopped;
+//	             where <state> is connecting, connected, reconnecting (attempt N), stalled (SLS not
+//	             answering: requests wait, no answer for 5 s), failed or stopped;
 //	             when it is too narrow, the title goes first, then the group, then the endpoint:
 //	             the state and the logstore stay
 //	rows 2..     the log area, one of:
@@ -50,10 +51,15 @@
 //	               marked line (m) with "◆", the others with a space; a query change inserts
 //	               "── query: <query> (<continuing|from now|from N min ago|from the beginning>) ──"
 //	             panes (tab): one title per shard "s<N> · <state> · <rate>/s · lag <lag>", the focused
-//	               one prefixed "▌" and showing "(i/n)"; enter zooms one, esc returns
+//	               one prefixed "▌" and showing "(i/n)"; enter zooms one, esc returns; a split or
+//	               merged parent's state reads "read-only" until it is read to its end ("done"), and
+//	               then its pane leaves the grid (not while zoomed into); an empty pane says why:
+//	               "waiting for logs…", "N delivered, none in buffer", "held by <consumer>", or
+//	               why a named group's session holds no shard (as the merged tail does)
 //	             lag view (L): header "SHARD HELD BY STATE CHECKPOINT END LAG IN/S OUT/S DELIVERED
 //	               IN/S TREND", one row per shard; lag prefixed "!" past the warning and "!!" past
-//	               the alarm threshold (also coloured amber and red)
+//	               the alarm threshold (also coloured amber and red); STATE "stalled" (amber),
+//	               "read-only", "done" (dimmed); HELD BY comes second when other consumers hold shards
 //	             detail (enter): "shard N · <time>" then "meta" and "fields (N)" sections; long
 //	               values wrap under their key (w cuts them with "…")
 //	             help (?): every key with its description, a titled column per context, as many
@@ -67,7 +73,8 @@
 //	next 1-2     the SPL bar: "SPL › <query>"; while editing, a second row shows
 //	               "^ L:C: message" under the error position, or "✓ valid ...", or
 //	               "start from: [continue]  now  15 min ago  beginning" after enter, or
-//	               "✗ rejected: <server message> (the previous query keeps running)"; under it, while
+//	               "✗ rejected: <server message> (the previous query keeps running)", or "✗ failed:
+//	               <error>" when the new run could not start after the old one stopped; under it, while
 //	               a query is typed, the preview: "would keep N of M buffered lines · newest:" and
 //	               those lines, "✗ keeps nothing of M buffered lines", or "preview cannot judge: …"
 //	last row     status: " FOLLOW " or " PAUSED +N new ", "in R/s → out R/s", "lines N/CAP (M evicted)",

@@ -67,6 +67,7 @@ type editor struct {
 
 	pending   bool   // a Restart is in flight
 	rejection string // the last server or local rejection
+	stopped   bool   // the rejection came after the old query had stopped
 	width     int
 }
 
@@ -167,7 +168,7 @@ func (e *editor) Update(msg tea.Msg) tea.Cmd {
 		e.histPos = len(e.hist.entries)
 		return nil
 	case restartedMsg:
-		return e.applied(msg.query, msg.err)
+		return e.applied(msg.query, msg.err, msg.stopped)
 	}
 	var cmd tea.Cmd
 	e.input, cmd = e.input.Update(msg)
@@ -315,10 +316,10 @@ func (e *editor) startFrom() (consumer.StartFrom, string, error) {
 
 // applied is the end of a restart: err is the rejection, which leaves the
 // editor open on the text.
-func (e *editor) applied(query string, err error) tea.Cmd {
+func (e *editor) applied(query string, err error, stopped bool) tea.Cmd {
 	e.pending = false
 	if err != nil {
-		e.rejection = err.Error()
+		e.rejection, e.stopped = err.Error(), stopped
 		e.stage = stageEdit
 		return nil
 	}
@@ -374,6 +375,10 @@ func (e *editor) messageRow(promptW int) string {
 	case e.stage == stageFrom:
 		return e.fromRow()
 	case e.rejection != "":
+		if e.stopped {
+			// The error says what stopped and how to resume.
+			return th.ErrorText.Render(truncateText("  ✗ failed: "+textsafe.Sanitize(e.rejection), w))
+		}
 		return th.ErrorText.Render(truncateText("  ✗ rejected: "+textsafe.Sanitize(e.rejection)+" (the previous query keeps running)", w))
 	case e.check.Err != nil && e.edited:
 		return errorRow(th, e.input.Value(), e.check.Err, promptW, e.scrollOffset(), w)

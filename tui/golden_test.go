@@ -19,6 +19,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(benchServerEnv); spec != "" {
+		if err := serveBackfill(spec); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	// Golden views are compared without colour, so they do not depend on
 	// the terminal running the tests.
 	lipgloss.SetColorProfile(termenv.Ascii)

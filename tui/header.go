@@ -165,6 +165,10 @@ func connectionState(started, closed bool, fatal error, st consumer.Status) conn
 			return connState{fmt.Sprintf("connecting (attempt %d)", st.Attempts), noticeWarn}
 		}
 		return connState{"connecting", noticeWarn}
+	case consumer.ConnStalled:
+		// Requests wait and nothing has answered for StallAfter: no error
+		// will ever say so, and the session cuts and retries them itself.
+		return connState{"stalled (SLS not answering)", noticeWarn}
 	}
 	return connState{st.Conn.String(), noticeError}
 }

@@ -127,6 +127,9 @@ type lagColumn struct {
 	priority int // narrow terminals drop the highest numbers first
 }
 
+// lagHeldBy is the index of the HELD BY column.
+const lagHeldBy = 1
+
 var lagColumns = []lagColumn{
 	{"SHARD", 5, true, 0},
 	{"HELD BY", 22, false, 6},
@@ -141,13 +144,18 @@ var lagColumns = []lagColumn{
 }
 
 // visibleColumns picks the columns that fit in w, by priority, and the
-// sparkline width.
-func visibleColumns(w int) (show []bool, sparkW int) {
+// sparkline width. owners says other consumers hold shards: HELD BY then
+// comes right after the state, since it says why those shards show nothing.
+func visibleColumns(w int, owners bool) (show []bool, sparkW int) {
 	show = make([]bool, len(lagColumns))
 	used := 1 // the cursor gutter
 	for p := 0; p <= 8; p++ {
 		for i, c := range lagColumns {
-			if c.priority != p || c.width == 0 {
+			prio := c.priority
+			if owners && i == lagHeldBy {
+				prio = 1
+			}
+			if prio != p || c.width == 0 {
 				continue
 			}
 			if used+c.width+1 <= w {
@@ -177,7 +185,7 @@ func joinVisible(cells []string, show []bool) string {
 func (t *lagTable) View() string {
 	th := t.theme
 	var b strings.Builder
-	show, sparkW := visibleColumns(t.width)
+	show, sparkW := visibleColumns(t.width, t.othersHold())
 	hdr := make([]string, len(lagColumns))
 	for i, c := range lagColumns {
 		hdr[i] = c.title
@@ -210,14 +218,14 @@ func (t *lagTable) row(s *consumer.ShardStatus, sel bool, show []bool, sparkW in
 	if owner == "" {
 		owner = "—"
 	}
-	state := s.State.String()
+	state := shardState(s)
 	stateCell := cell(state, 9, false)
 	switch s.State {
 	case consumer.ShardError:
 		stateCell = th.Bad.Render(stateCell)
-	case consumer.ShardBackoff:
+	case consumer.ShardBackoff, consumer.ShardStalled:
 		stateCell = th.Warn.Render(stateCell)
-	case consumer.ShardReleased:
+	case consumer.ShardReleased, consumer.ShardDone:
 		stateCell = th.Dim.Render(stateCell)
 	}
 	lag, lagStyle := t.lag.cell(s)
@@ -262,10 +270,33 @@ func (f lagFormat) cell(s *consumer.ShardStatus) (string, lipgloss.Style) {
 	return humanDuration(d), f.theme.Good
 }
 
+// othersHold says another consumer holds one of the shards.
+func (t *lagTable) othersHold() bool {
+	for i := range t.status.Shards {
+		if s := &t.status.Shards[i]; !s.Held && s.Owner != "" && s.Owner != t.status.Consumer {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *lagTable) footer() string {
 	st := &t.status
-	return t.theme.Dim.Render(truncateText(fmt.Sprintf(" %d shards · in %s/s · out %s/s · delivered %d · query generation %d · lag warn %s, alarm %s",
-		len(st.Shards), rate(st.LogsInPerSec), rate(st.LogsOutPerSec), st.Delivered, st.Generation,
+	shards := fmt.Sprintf("%d shards", len(st.Shards))
+	readOnly, done := 0, 0
+	for i := range st.Shards {
+		switch {
+		case st.Shards[i].Done:
+			done++
+		case st.Shards[i].ReadOnly:
+			readOnly++
+		}
+	}
+	if readOnly > 0 || done > 0 {
+		shards += fmt.Sprintf(" (%d read-only, %d done)", readOnly, done)
+	}
+	return t.theme.Dim.Render(truncateText(fmt.Sprintf(" %s · in %s/s · out %s/s · delivered %d · query generation %d · lag warn %s, alarm %s",
+		shards, rate(st.LogsInPerSec), rate(st.LogsOutPerSec), st.Delivered, st.Generation,
 		humanDuration(t.lag.warn), humanDuration(t.lag.alarm)), t.width))
 }
 

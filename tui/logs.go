@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
@@ -52,6 +53,10 @@ type logs struct {
 	savingWhat string
 
 	clearing bool // c asked to clear; the next key says yes or no
+
+	// waiting is why the session holds no shard, as of the last status
+	// (Status.Waiting): said where the log area would wait for logs.
+	waiting string
 
 	// count is the search's match counter; counted is what it counts (the
 	// search, the view's shard and the filter), to recount when it changes.
@@ -175,12 +180,16 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 		l.inDetail = false
 		if l.view == viewTail {
 			l.view = viewPanes
-			l.panes.sync(l.store.ids, nil)
+			l.panes.sync(nil)
 		} else {
 			l.view = viewTail
 		}
 	case consumer.Status:
-		l.panes.sync(l.store.ids, msg.Shards)
+		// Said where the log area would wait for logs, counted down at
+		// each status poll.
+		l.waiting = textsafe.Sanitize(msg.Waiting.Message(l.now()))
+		l.panes.waiting = l.waiting
+		l.panes.sync(msg.Shards)
 	case linesMsg:
 		l.count.catchUp(l.store.ring)
 	case matchCountMsg:
@@ -585,6 +594,9 @@ func (l *logs) settle() {
 func (l *logs) emptyText() string {
 	if l.store.filter != nil && l.store.ring.len() > 0 {
 		return fmt.Sprintf("no line of %s matches the filter %q (%s)", formatCount(l.store.ring.len()), l.store.filter.pattern, hint(l.keys.View.Filter, "to change"))
+	}
+	if l.waiting != "" {
+		return l.waiting
 	}
 	return "waiting for logs…"
 }

@@ -159,3 +159,34 @@ func TestMergeTimerEndsWithDone(t *testing.T) {
 		t.Fatal("a zero wait did not fire")
 	}
 }
+
+// Right after a query change the shards' states are polled quickly: a
+// shard that delivers nothing of a selective query holds the new query's
+// first line only until it is seen at its end, not until the next status
+// poll (500 ms) or the merge's hold (1 s). Once the line is shown and the
+// merge holds nothing, the quick polls stop.
+func TestQuickPollAfterRestart(t *testing.T) {
+	f := newFake()
+	m, _ := mergeModel(t, f, 2)
+	m.quickFor = quickPollFor
+	send(m, deliver(0, 0, at(0, 1000, "old1")), deliver(1, 0, at(1, 1000, "old2")))
+	send(m, press("e", "ctrl+u")...)
+	typeText(m, "* | where status = '500'")
+	send(m, press("enter")...)
+	restart := send(m, press("enter")...)
+	runRestart := send(m, restart())
+	send(m, runRestart())
+	if !m.quickArmed {
+		t.Fatal("no quick poll after the query change")
+	}
+	send(m, deliver(0, 1, at(0, 1500, "new1")))
+	wantLines(t, m, "old1", "old2", "--") // shard 1 may still deliver older lines
+	f.mu.Lock()
+	f.status.Shards[1].State = consumer.ShardIdle // its first pull came back empty at its end
+	f.mu.Unlock()
+	send(m, quickPollMsg{})
+	wantLines(t, m, "old1", "old2", "--", "new1")
+	if m.quickArmed {
+		t.Error("quick polls go on with the line shown and nothing held")
+	}
+}

@@ -77,6 +77,18 @@ type Model struct {
 	mergeArmed bool
 	wall       func() time.Time
 
+	// Taking logs in is done a slice at a time (see ingest): pending are
+	// batches received and not yet handed to the merge; draining says an
+	// ingestMsg is on its way to go on; receivePaused says the next
+	// receive waits until nothing is left, which keeps the consumer's
+	// backpressure. budget bounds one Update's share (0: none, for tests
+	// that feed Update by hand); clock measures it.
+	pending       []consumer.Batch
+	draining      bool
+	receivePaused bool
+	budget        time.Duration
+	clock         func() time.Time
+
 	// A query change in flight: batches newer than applyGen wait in early
 	// until restartedMsg says which generation is the new query's, so that
 	// no line of it lands above its marker.
@@ -85,12 +97,23 @@ type Model struct {
 	shownGen   int
 	early      []consumer.Batch
 
+	// After a query change the shards' states are polled quickly (see
+	// quickPoll) until quickUntil, or until the new query's first line is
+	// in the buffer (newShown) and the merge holds nothing.
+	quickUntil time.Time
+	quickArmed bool
+	newShown   bool
+	quickFor   time.Duration // quickPollFor; 0 in tests that run commands by hand
+
 	notice      string
 	noticeLevel noticeLevel
 	noticeAt    time.Time
 	// noticeNet says the notice is a network fault: it is shown with the
 	// attempt count of the status, the figure the header shows.
 	noticeNet bool
+	// failure says why the session cannot go on (EventFailed), and what to
+	// do: the status line shows it whenever no other notice does.
+	failure string
 
 	width, height int
 }
@@ -101,16 +124,19 @@ func New(src Source, opts Options) *Model {
 	opts = opts.withDefaults()
 	th := opts.Theme
 	m := &Model{
-		src:   src,
-		opts:  opts,
-		keys:  opts.Keys,
-		theme: &th,
-		ctx:   context.Background(),
-		done:  make(chan struct{}),
-		life:  &lifecycle{},
-		store: newStore(opts.BufferCap),
-		merge: merge.New(merge.Options{Hold: opts.MergeHold}),
-		wall:  time.Now,
+		src:      src,
+		opts:     opts,
+		keys:     opts.Keys,
+		theme:    &th,
+		ctx:      context.Background(),
+		done:     make(chan struct{}),
+		life:     &lifecycle{},
+		store:    newStore(opts.BufferCap),
+		merge:    merge.New(merge.Options{Hold: opts.MergeHold}),
+		wall:     time.Now,
+		budget:   ingestBudget,
+		clock:    time.Now,
+		quickFor: quickPollFor,
 	}
 	lag := lagFormat{theme: m.theme, warn: opts.LagWarn, alarm: opts.LagAlarm}
 	sev, sevErr := newSeverity(opts.Highlight, th)
@@ -234,26 +260,28 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.layout()
 		return nil
 	case batchMsg:
-		cmd := m.onBatches(msg)
-		m.logs.Update(linesMsg{})
-		return tea.Batch(cmd, m.armMerge())
+		return m.onBatches(msg)
+	case ingestMsg:
+		m.draining = false
+		return m.afterIngest(m.ingest())
 	case mergeTickMsg:
 		m.mergeArmed = false
-		m.release(m.wall())
-		m.logs.Update(linesMsg{})
-		return m.armMerge()
+		return m.afterIngest(m.ingest())
+	case quickPollMsg:
+		m.quickArmed = false
+		m.merge.Sync(m.src.Status().Shards)
+		return tea.Batch(m.afterIngest(m.ingest()), m.armQuick())
 	case statusTickMsg:
 		m.observe(m.src.Status())
 		// A shard that went idle no longer holds the watermark.
-		m.release(m.wall())
-		m.logs.Update(linesMsg{})
+		cmd := m.afterIngest(m.ingest())
 		if m.notice != "" && m.noticeLevel == noticeInfo && m.opts.Now().Sub(m.noticeAt) > noticeTTL {
 			m.notice = ""
 		}
 		if m.quitting {
 			return nil
 		}
-		return tea.Batch(tick(m.opts.StatusInterval, m.done), m.armMerge())
+		return tea.Batch(tick(m.opts.StatusInterval, m.done), cmd)
 	case eventMsg:
 		if msg.closed {
 			return nil
@@ -353,24 +381,87 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// ingestBudget is the most wall time one Update spends taking logs in:
+// what is left waits for the next message, and a key pressed meanwhile is
+// handled in between. During a backfill the UI shares the machine's cores
+// with the consumer's decoding, so that a message of 50,000 records took
+// 40-240 ms of wall time for 25 ms of CPU time (docs/BENCHMARKS-tui.md).
+const ingestBudget = 8 * time.Millisecond
+
+// releaseSlice is how many records go into the buffer between two looks at
+// the clock.
+const releaseSlice = 1024
+
+// ingestMsg goes on with the logs an Update left for lack of time.
+type ingestMsg struct{}
+
 func (m *Model) onBatches(msg batchMsg) tea.Cmd {
-	now := m.wall()
-	for _, b := range msg.batches {
+	m.pending = append(m.pending, msg.batches...)
+	switch {
+	case msg.closed:
+		m.sourceClosed = true
+	case !m.quitting:
+		m.receivePaused = true
+	}
+	return m.afterIngest(m.ingest())
+}
+
+// ingest takes in what waits, within the budget: the batches received (a
+// new query's wait in early until its marker is placed), then what the
+// merge lets out. It reports whether some is left. Each step makes
+// progress before the clock is read, so that it ends however slow the
+// machine.
+func (m *Model) ingest() (more bool) {
+	start, now := m.clock(), m.wall()
+	for len(m.pending) > 0 {
+		b := m.pending[0]
+		m.pending[0] = consumer.Batch{}
+		m.pending = m.pending[1:]
 		if m.restarting && b.Generation > m.applyGen {
 			m.early = append(m.early, b) // shown once the marker is known
-			continue
+		} else {
+			m.admit(b, now)
 		}
-		m.admit(b, now)
+		if m.spent(start) {
+			return true
+		}
 	}
-	m.release(now)
-	if msg.closed {
-		m.sourceClosed = true
-		return nil
+	m.pending = nil
+	for {
+		var left bool
+		m.mergeOut, left = m.merge.ReleaseN(now, m.mergeOut[:0], releaseSlice)
+		m.append(m.mergeOut)
+		if !left {
+			return false
+		}
+		if m.spent(start) {
+			return true
+		}
 	}
-	if m.quitting {
-		return nil
+}
+
+func (m *Model) spent(start time.Time) bool {
+	return m.budget > 0 && m.clock().Sub(start) >= m.budget
+}
+
+// afterIngest tells the log area about the new lines and says what comes
+// next: the rest of the ingest, else the next receive (if one waits) and
+// the merge's timer.
+func (m *Model) afterIngest(more bool) tea.Cmd {
+	m.logs.Update(linesMsg{})
+	if more {
+		if m.draining {
+			return nil
+		}
+		m.draining = true
+		return func() tea.Msg { return ingestMsg{} }
 	}
-	return receiveBatches(m.src.Batches(), m.done)
+	var recv tea.Cmd
+	if m.receivePaused && !m.quitting {
+		m.receivePaused = false
+		recv = receiveBatches(m.src.Batches(), m.done)
+	}
+	return tea.Batch(recv, m.armMerge())
 }
 
 // admit acknowledges a batch and hands it to the merge, which counts as
@@ -385,19 +476,15 @@ func (m *Model) admit(b consumer.Batch, now time.Time) {
 	m.merge.Add(b, now)
 }
 
-// release appends to the buffer what the merge lets out at now. A line of
-// a replaced query still held when its marker was placed went in above
-// the marker (onRestarted flushes first); one that comes out after it is
-// dropped like a late batch.
-func (m *Model) release(now time.Time) {
-	m.mergeOut = m.merge.Release(now, m.mergeOut[:0])
-	m.append(m.mergeOut)
-}
-
+// append adds to the buffer what the merge let out. A line of a replaced
+// query still held when its marker was placed went in above the marker
+// (onRestarted flushes first); one that comes out after it is dropped like
+// a late batch.
 func (m *Model) append(outs []merge.Out) {
 	for i := range outs {
 		if o := &outs[i]; o.Gen >= m.minGeneration {
 			m.store.add(o.Rec, o.Late)
+			m.newShown = true
 		}
 	}
 	clear(outs) // the records live on in the store, not here
@@ -424,15 +511,47 @@ func (m *Model) armMerge() tea.Cmd {
 	return mergeTick(max(at.Sub(m.wall()), 0), m.done)
 }
 
-// showEarly appends the batches held while a query change was in flight.
-func (m *Model) showEarly() {
-	early := m.early
-	m.early, m.restarting = nil, false
-	now := m.wall()
-	for _, b := range early {
-		m.admit(b, now)
+// quickPoll is how often the shards' states are read for the merge right
+// after a query change, for at most quickPollFor. The new query's run
+// starts every shard afresh, and a shard that delivers nothing of it (a
+// selective query) holds the merge's watermark until it is seen at its
+// end: at the status poll's 500 ms, the first line of a query that most
+// shards filter away waited up to the merge's hold (1 s). The session
+// knows a shard is at its end from its first empty pull, a few
+// milliseconds after the restart.
+const (
+	quickPoll    = 20 * time.Millisecond
+	quickPollFor = 2 * time.Second
+)
+
+type quickPollMsg struct{}
+
+// armQuick starts the next quick poll, unless one is on its way or none is
+// needed any more.
+func (m *Model) armQuick() tea.Cmd {
+	if m.quickArmed || m.quitting || !m.wall().Before(m.quickUntil) || (m.newShown && m.merge.Held() == 0) {
+		return nil
 	}
-	m.release(now)
+	m.quickArmed = true
+	return after(quickPoll, m.done, quickPollMsg{})
+}
+
+// showEarly queues the batches held while a query change was in flight,
+// ahead of those received since, and ends the wait. Pending batches of the
+// new query go to early first, to keep their order; those of the old one
+// are admitted now, above the marker (their run has closed, so most are
+// refused and delivered again by a "continue").
+func (m *Model) showEarly() {
+	now := m.wall()
+	for _, b := range m.pending {
+		if m.restarting && b.Generation > m.applyGen {
+			m.early = append(m.early, b)
+		} else {
+			m.admit(b, now)
+		}
+	}
+	m.pending = m.early
+	m.early, m.restarting = nil, false
 }
 
 // observe takes a status snapshot to every component that shows it.
@@ -450,7 +569,11 @@ func (m *Model) onEvent(ev consumer.Event) {
 		text = ev.Err.Error()
 	}
 	switch ev.Kind {
-	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery, consumer.EventFailed:
+	case consumer.EventFailed:
+		m.failure = text + " · the tail has stopped: q quits; run slstail again (with --group it resumes from the group's checkpoints)"
+		m.setNotice(noticeError, m.failure)
+		m.observe(m.src.Status()) // the header says failed now, not at the next poll
+	case consumer.EventAuth, consumer.EventNotFound, consumer.EventQuery:
 		m.setNotice(noticeError, text)
 	case consumer.EventNetwork:
 		// The event's text counts attempts as of its sending, and only every
@@ -474,6 +597,9 @@ func (m *Model) onEvent(ev consumer.Event) {
 // noticeText is the notice as shown: a network fault with the attempt it
 // is at.
 func (m *Model) noticeText() string {
+	if m.notice == "" && m.failure != "" {
+		return m.failure
+	}
 	if !m.noticeNet || m.status.Attempts == 0 {
 		return m.notice
 	}
@@ -492,19 +618,35 @@ func (m *Model) onRestarted(msg restartedMsg) tea.Cmd {
 	defer m.logs.Update(linesMsg{})
 	if msg.err != nil {
 		m.showEarly()
+		if msg.stopped {
+			// The editor stays open on the query: apply, then continue.
+			m.setNotice(noticeError, "query change failed and the old query has stopped: nothing is tailed · "+
+				hint(m.keys.Editor.Apply, "twice (continue) retries"))
+			return tea.Batch(cmd, m.afterIngest(m.ingest()))
+		}
 		m.setNotice(noticeError, "query rejected; the previous query keeps running")
-		return tea.Batch(cmd, m.armMerge())
+		return tea.Batch(cmd, m.afterIngest(m.ingest()))
 	}
 	// From the data, not the clock: every line shown so far is the old
 	// query's (the new one's waited in early), and an old line arriving
 	// from now on is dropped, so the marker goes here.
-	// What the merge holds is the old query's: it goes above the marker.
+	// What the merge holds is the old query's: it goes above the marker,
+	// and so do the old query's batches still pending.
+	m.showEarly()
 	m.flushMerge()
 	m.minGeneration = msg.generation
 	m.store.addNote("query: " + msg.query + " (" + msg.label + ")")
-	m.showEarly()
 	m.setNotice(noticeInfo, "query applied, "+msg.label)
-	return tea.Batch(cmd, m.armMerge())
+	m.newShown, m.quickUntil = false, m.wall().Add(m.quickFor)
+	return tea.Batch(cmd, m.afterIngest(m.ingest()), m.armQuick())
+}
+
+// noticeLevelShown is the level of noticeText.
+func (m *Model) noticeLevelShown() noticeLevel {
+	if m.notice == "" && m.failure != "" {
+		return noticeError
+	}
+	return m.noticeLevel
 }
 
 // spaced is s after a space, or nothing.
@@ -586,7 +728,7 @@ func (m *Model) refresh() {
 		cap:     m.store.ring.cap,
 		evicted: int(m.store.ring.evicted),
 		notice:  m.noticeText(),
-		level:   m.noticeLevel,
+		level:   m.noticeLevelShown(),
 		help:    m.ShortHelp(),
 	})
 }

@@ -32,6 +32,12 @@ func newTestModel(t *testing.T, f *fakeSource, w, h int, mods ...func(*Options))
 		mod(&opts)
 	}
 	m := New(f, opts)
+	// Update takes in all it is sent, whatever the machine's speed: the
+	// tests of the ingest's budget set a clock of their own.
+	m.budget = 0
+	// No quick status polls after a query change: their timer would be in
+	// the commands that the tests run by hand (TestQuickPollAfterRestart).
+	m.quickFor = 0
 	t.Cleanup(m.closeDone)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(statusTickMsg(t0))

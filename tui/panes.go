@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 	"github.com/slstail/slstail/keymap"
 	"github.com/slstail/slstail/themes"
 )
@@ -22,6 +24,13 @@ const (
 // panes is the per-shard grid: one logView per shard, a title line each,
 // laid out to fit the terminal. Open zooms the focused pane to full size;
 // back unzooms it.
+//
+// The shards follow the logstore's: a shard born of a split or merge gets
+// its pane as soon as the status lists it, and a parent that is done
+// (read-only and read to its end: nothing more will come) leaves the grid;
+// its lines stay in the merged tail and the buffer. A pane the user has
+// zoomed into stays until they leave the zoom: it never vanishes under
+// the keys that scroll it.
 type panes struct {
 	keys   *keymap.View
 	theme  *themes.Theme
@@ -34,9 +43,12 @@ type panes struct {
 	zoomed bool
 	status map[int]consumer.ShardStatus
 	titles map[int][2]lipgloss.Style // per shard: unfocused, focused
-	width  int
-	height int
-	follow bool
+	// waiting is why the session holds no shard (Status.Waiting), as of
+	// the last status: what an empty pane says.
+	waiting string
+	width   int
+	height  int
+	follow  bool
 }
 
 func newPanes(km *keymap.View, th *themes.Theme, r *renderer, st *store, lag lagFormat) *panes {
@@ -67,39 +79,47 @@ func (p *panes) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.PaneLeft, k.PaneRight, k.Up, k.Down, k.Open, k.Pause, k.Bottom}}
 }
 
-// sync learns shards from the buffer and the status.
-func (p *panes) sync(ids []int, st []consumer.ShardStatus) {
-	seen := map[int]bool{}
-	for _, id := range p.shards {
-		seen[id] = true
-	}
-	changed := false
-	add := func(id int) {
-		if !seen[id] {
-			seen[id] = true
-			p.shards = append(p.shards, id)
-			st := p.theme.Shard(id).Bold(true)
-			p.titles[id] = [2]lipgloss.Style{st, st.Reverse(true)}
-			changed = true
-		}
-	}
-	for _, id := range ids {
-		add(id)
-	}
+// sync learns shards from the buffer and the status (st nil: the status
+// of the last call), and lays the grid out again if they changed.
+func (p *panes) sync(st []consumer.ShardStatus) {
 	for _, s := range st {
-		add(s.Shard)
 		p.status[s.Shard] = s
 	}
-	if changed {
-		focused := p.focused()
-		sort.Ints(p.shards)
-		for i, id := range p.shards {
-			if id == focused {
-				p.focus = i
-			}
+	focused := p.focused()
+	seen := map[int]bool{}
+	var shards []int
+	add := func(id int) {
+		if seen[id] {
+			return
 		}
-		p.layout()
+		seen[id] = true
+		if s, ok := p.status[id]; ok && s.Done && !(p.zoomed && id == focused) {
+			return // a parent read to its end: its lines stay in the tail
+		}
+		shards = append(shards, id)
 	}
+	for _, id := range p.store.ids {
+		add(id)
+	}
+	for id := range p.status {
+		add(id)
+	}
+	sort.Ints(shards)
+	if slices.Equal(shards, p.shards) {
+		return
+	}
+	for _, id := range shards {
+		if _, ok := p.titles[id]; !ok {
+			st := p.theme.Shard(id).Bold(true)
+			p.titles[id] = [2]lipgloss.Style{st, st.Reverse(true)}
+		}
+	}
+	p.shards = shards
+	// The focus stays on its shard, or goes to the next one when its
+	// shard left the grid.
+	p.focus, _ = slices.BinarySearch(shards, focused)
+	p.focus = clamp(p.focus, 0, len(shards)-1)
+	p.layout()
 }
 
 func (p *panes) focused() int {
@@ -145,6 +165,7 @@ func (p *panes) back() bool {
 	}
 	p.zoomed = false
 	p.layout()
+	p.sync(nil) // a pane kept for the zoom may leave now
 	return true
 }
 
@@ -283,12 +304,31 @@ func (p *panes) settle() {
 		return
 	}
 	if p.zoomed {
-		p.view(p.focused()).settle("no lines from this shard yet")
+		id := p.focused()
+		p.view(id).settle(p.emptyText(id))
 		return
 	}
 	for _, id := range p.page().shown {
-		p.view(id).settle("waiting for logs…")
+		p.view(id).settle(p.emptyText(id))
 	}
+}
+
+// emptyText is what a pane with no line to show says: why it has none.
+func (p *panes) emptyText(id int) string {
+	s, known := p.status[id]
+	_, had := p.store.shards[id]
+	switch {
+	case p.store.filter != nil && had && p.store.shards[id].Len() > 0:
+		return "no line of this shard matches the filter"
+	case known && s.Delivered > 0 && (had || p.store.cleared):
+		// Its lines were evicted (or cleared): it is not waiting.
+		return formatCount(int(s.Delivered)) + " delivered, none in buffer"
+	case known && !s.Held && s.Owner != "":
+		return "held by " + textsafe.Sanitize(s.Owner)
+	case p.waiting != "":
+		return p.waiting
+	}
+	return "waiting for logs…"
 }
 
 // View draws the grid, or the zoomed pane under its title.
@@ -356,7 +396,7 @@ func (p *panes) title(id, w int, focused bool) string {
 		text += fmt.Sprintf(" (%d/%d)", p.focus+1, n)
 	}
 	if ok {
-		text += fmt.Sprintf(" · %s · %s/s", s.State, rate(s.LogsOutPerSec))
+		text += fmt.Sprintf(" · %s · %s/s", shardState(&s), rate(s.LogsOutPerSec))
 		if !(s.EndTime.IsZero() && s.Lag == 0) {
 			l, _ := p.lag.cell(&s)
 			text += " · lag " + l
@@ -368,4 +408,17 @@ func (p *panes) title(id, w int, focused bool) string {
 		mark, st = "▌", p.titles[id][1]
 	}
 	return th.Gutter.Render(mark) + st.Render(text)
+}
+
+// shardState is a shard's state as its pane title and its lag row say it:
+// a read-only shard (split or merged, still being read to its end) says
+// so while nothing is wrong with it; once read to its end it is "done".
+func shardState(s *consumer.ShardStatus) string {
+	if s.ReadOnly && !s.Done {
+		switch s.State {
+		case consumer.ShardStarting, consumer.ShardPulling, consumer.ShardIdle:
+			return "read-only"
+		}
+	}
+	return s.State.String()
 }

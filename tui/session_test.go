@@ -1,9 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,5 +145,150 @@ func TestWithSessionAgainstSlsd(t *testing.T) {
 	}
 	if st := sess.Status(); st.Conn != consumer.ConnStopped {
 		t.Errorf("session not stopped on quit: %v", st.Conn)
+	}
+}
+
+// Issue 11, end to end: the UI on a real Session against slsd while logs
+// are written at a steady rate, across a split of shard 0 and a merge of
+// its children. Every log written reaches the buffer once (counted by a
+// sequence field), the children's panes appear, and at the end the
+// parents are done and out of the pane grid while their lines stay in the
+// buffer.
+func TestSplitAndMergeWithSession(t *testing.T) {
+	if testing.Short() {
+		t.Skip("resharding under a steady writer takes a few seconds")
+	}
+	if raceEnabled {
+		t.Skip("the SDK's consumer races on its own client under -race")
+	}
+	key := slsd.Key{ID: "LTAItuitest", Secret: "tui-test-secret-0123456789"}
+	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{key}, Project: "demo", Logstore: "access", Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hc := slsd.NewHTTPClient(srv.Endpoint())
+	defer func() {
+		hc.CloseIdleConnections()
+		srv.Close()
+	}()
+	writer := sls.CreateNormalInterface(srv.Endpoint(), key.ID, key.Secret, "")
+	writer.SetHTTPClient(hc)
+	var written atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			lg := &sls.LogGroup{Topic: proto.String("t"), Source: proto.String("10.0.0.1")}
+			for range 5 {
+				n := written.Load()
+				lg.Logs = append(lg.Logs, &sls.Log{Time: proto.Uint32(uint32(time.Now().Unix())),
+					Contents: []*sls.LogContent{{Key: proto.String("seq"), Value: proto.String(strconv.FormatInt(n, 10))}}})
+				written.Add(1)
+			}
+			if err := writer.PutLogs("demo", "access", lg); err != nil {
+				t.Errorf("PutLogs: %v", err)
+				return
+			}
+		}
+	}()
+
+	sess, err := consumer.NewSession(consumer.Config{
+		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
+		Credentials:       consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
+		From:              consumer.StartFrom{Kind: consumer.PosBegin},
+		HeartbeatInterval: time.Second,
+		CommitInterval:    200 * time.Millisecond,
+		LagInterval:       200 * time.Millisecond,
+		FetchInterval:     20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions()
+	opts.Started = false
+	opts.StatusInterval = 100 * time.Millisecond
+	m := New(sess, opts)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(160, 40))
+	wait := func(what string, cond func(string) bool) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return cond(string(b)) },
+			teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	tm.Send(press("tab")[0])
+	wait("both panes", func(s string) bool { return strings.Contains(s, "s0 (1/2) · ") && strings.Contains(s, "s1 · ") })
+	for written.Load() < 50 {
+		time.Sleep(20 * time.Millisecond) // both shards have logs before the split
+	}
+	split, err := srv.SplitShard("demo", "access", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := split[1].ID, split[2].ID
+	// The parent, caught up when it was split, may go from pulling to done
+	// between two polls: read-only shows in the unit goldens.
+	wait("the children's panes", func(s string) bool {
+		return strings.Contains(s, fmt.Sprintf("s%d · ", a)) && strings.Contains(s, fmt.Sprintf("s%d · ", b))
+	})
+	merged, err := srv.MergeShards("demo", "access", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait("the merged shard's pane", func(s string) bool { return strings.Contains(s, fmt.Sprintf("s%d · ", merged[0].ID)) })
+	time.Sleep(300 * time.Millisecond) // some logs into the merged shard
+	close(stop)
+	wg.Wait()
+	total := written.Load()
+	wait("every log written", func(s string) bool { return strings.Contains(s, fmt.Sprintf("lines %s/", formatCount(int(total)))) })
+	// The parents read to their ends: the status says done at its next polls.
+	time.Sleep(time.Second)
+	tm.Send(statusTickMsg(time.Now()))
+
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(*Model)
+	fm.closeDone()
+	seen := map[int64]int{}
+	for seq := fm.store.ring.first; seq < fm.store.ring.next; seq++ {
+		if e := fm.store.ring.at(seq); !e.isNote() {
+			v, _ := e.rec().Get("seq")
+			n, _ := strconv.ParseInt(v, 10, 64)
+			seen[n]++
+		}
+	}
+	missing, dup := 0, 0
+	for n := range total {
+		switch seen[n] {
+		case 0:
+			missing++
+		case 1:
+		default:
+			dup++
+		}
+	}
+	t.Logf("written %d, missing %d, duplicated %d; split %v, merged %v", total, missing, dup, split, merged)
+	if missing > 0 || dup > 0 {
+		t.Errorf("%d of %d logs missing, %d duplicated across the split and merge", missing, total, dup)
+	}
+	for _, parent := range []int{0, a, b} {
+		if n := fm.logs.panes.status[parent].Delivered; int64(fm.store.lines(parent).Len()) != n {
+			t.Errorf("shard %d delivered %d logs, %d of them in the buffer", parent, n, fm.store.lines(parent).Len())
+		}
+		if slices.Contains(fm.logs.panes.shards, parent) {
+			t.Errorf("the pane of parent %d is still in the grid (status %+v)", parent, fm.logs.panes.status[parent])
+		}
+	}
+	if !slices.Contains(fm.logs.panes.shards, merged[0].ID) || !slices.Contains(fm.logs.panes.shards, 1) {
+		t.Errorf("panes %v, want shard 1 and the merged %d", fm.logs.panes.shards, merged[0].ID)
 	}
 }

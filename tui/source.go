@@ -21,6 +21,16 @@ type Source interface {
 	Status() consumer.Status
 }
 
+// PullBudget is the consumer's Config.PullBudget a session for the UI
+// should have: pulls in flight or waiting for the UI. The UI takes in at
+// most a few hundred thousand logs a second, which four pulls keep fed;
+// each pull more is one more SDK goroutine decoding at once, and during a
+// backfill those goroutines and the garbage they make took the CPU the UI
+// needed to answer a key: at 256 shards a key press waited 96-101 ms at
+// the 99th percentile with 8, 64-79 ms with 4 (BenchmarkKeyLatencyBackfill,
+// docs/BENCHMARKS-tui.md).
+const PullBudget = 4
+
 // DefaultBufferCap is the number of lines kept when Options.BufferCap is 0.
 const DefaultBufferCap = 100_000
 

@@ -22,6 +22,7 @@ type store struct {
 	fAll     seqList
 	fShards  map[int]*seqList
 	received uint64 // logs appended since start, including evicted
+	cleared  bool   // the user cleared the buffer (c) at least once
 
 	// late lists the lines the merge released out of time order: the
 	// merged tail tags them, so that nobody reads the order as the truth.
@@ -198,4 +199,5 @@ func (s *store) clear() {
 	s.late.reset()
 	s.marks = bookmarks{}
 	s.ids = s.ids[:0]
+	s.cleared = true
 }

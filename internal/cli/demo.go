@@ -168,7 +168,9 @@ func runDemo(cmd *cobra.Command, s Env, o demoOptions) (err error) {
 		From:        from,
 		LogFile:     sdkLogFile(s.getenv),
 	}
-	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
+	if !plain {
+		tuiSession(&cfg)
+	}
 	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {

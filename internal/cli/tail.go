@@ -68,7 +68,9 @@ func runTail(cmd *cobra.Command, s Env, o *tailOptions) error {
 	}
 	defer release()
 	plain := outputChoice{format: o.output, template: o.template, max: o.max, until: o.until}.plain(s.Out)
-	cfg.Compact = !plain // the TUI keeps what it shows; plain output writes and drops
+	if !plain {
+		tuiSession(&cfg)
+	}
 	cfg.Limit = o.max
 	sess, err := consumer.NewSession(cfg)
 	if err != nil {

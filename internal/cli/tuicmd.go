@@ -3,12 +3,21 @@ package cli
 import (
 	"context"
 	"path/filepath"
-	"runtime/debug"
 
+	"github.com/slstail/slstail/consumer"
 	"github.com/slstail/slstail/internal/config"
+	"github.com/slstail/slstail/internal/gctune"
 	"github.com/slstail/slstail/themes"
 	"github.com/slstail/slstail/tui"
 )
+
+// tuiSession sets what a session for the TUI needs: compacted records (the
+// TUI keeps what it shows; plain output writes and drops) and the TUI's
+// pulls in flight (tui.PullBudget).
+func tuiSession(cfg *consumer.Config) {
+	cfg.Compact = true
+	cfg.PullBudget = tui.PullBudget
+}
 
 // runTUI opens the full-screen UI on src with the resolved settings; tui.Run
 // starts the source itself so that the screen shows "connecting" at once.
@@ -43,7 +52,7 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 		opts.HistoryFile = filepath.Join(dir, "history")
 	}
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(tuiGCPercent)
+		defer gctune.Set(tuiGCPercent, tuiGCHeadroom)()
 	}
 	return tui.Run(ctx, src, opts)
 }
@@ -56,4 +65,14 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 // collections while logs arrive: at that rate 31-39 % of a core instead of
 // 21 % (docs/BENCHMARKS-tui.md); none when they do not. GOGC in the
 // environment wins.
-const tuiGCPercent = 25
+//
+// The percent applies to a large heap only: the heap may always grow by
+// tuiGCHeadroom before a collection (gctune). At 25 % of a small buffer a
+// backfill's garbage made the collector run much of the time: over 256
+// shards the slowest key press took 117-119 ms instead of 86-100 (issue
+// 12's target 4, docs/BENCHMARKS-tui.md). From 256 MB of live heap on
+// (about a million buffered lines) the percent is what counts.
+const (
+	tuiGCPercent  = 25
+	tuiGCHeadroom = 64 << 20
+)

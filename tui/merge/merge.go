@@ -13,7 +13,10 @@
 // Nothing is held for long and nothing is dropped:
 //   - a shard at its end (idle), released to another consumer, or failing
 //     does not hold the watermark (the root says which, from the session's
-//     status; see Sync);
+//     status; see Sync), nor does one seen at its end since it last
+//     delivered: with a selective query most pulls of a live shard come
+//     back empty, so that it flickers between idle and pulling, and what
+//     it delivers next is newer than what it was seen idle at;
 //   - a record is never held longer than Hold after it arrived (a slow shard
 //     delays the tail by at most Hold, never freezes it), nor when more than
 //     MaxHeld records are held;
@@ -95,6 +98,9 @@ type queue struct {
 	holds bool  // the shard still has data ahead: it holds the watermark
 	read  bool  // a record of the shard was read in this order
 	mark  int64 // log time of the last record read from the shard
+	// caughtUp says the shard was seen at its end (idle) since it last
+	// delivered, in this order: it does not hold until it delivers again.
+	caughtUp bool
 }
 
 func (q *queue) len() int { return len(q.items) - q.head }
@@ -159,11 +165,20 @@ func Holds(s consumer.ShardState) bool {
 }
 
 // Sync takes the shards' states from the session's status: a shard holds
-// the watermark when this session holds it and Holds(its state).
+// the watermark when this session holds it and Holds(its state), unless it
+// was seen idle since it last delivered (in this order). A shard seen
+// starting (a new run, or given to this session anew) has data ahead again.
 func (m *Merger) Sync(shards []consumer.ShardStatus) {
 	for i := range shards {
 		s := &shards[i]
-		m.SetHolds(s.Shard, s.Held && Holds(s.State))
+		q := m.queue(s.Shard)
+		switch {
+		case s.Held && s.State == consumer.ShardIdle:
+			q.caughtUp = true
+		case s.State == consumer.ShardStarting:
+			q.caughtUp = false
+		}
+		q.holds = s.Held && Holds(s.State)
 	}
 }
 
@@ -217,7 +232,7 @@ func (m *Merger) Add(b consumer.Batch, now time.Time) {
 		q.pos++
 		q.mark = t
 	}
-	q.read = true
+	q.read, q.caughtUp = true, false
 	m.held += len(b.Records)
 	if wasEmpty {
 		m.push(q)
@@ -229,7 +244,7 @@ func (m *Merger) Add(b consumer.Batch, now time.Time) {
 func (m *Merger) watermark() int64 {
 	w := int64(math.MaxInt64)
 	for _, q := range m.queues {
-		if !q.holds {
+		if !q.holds || q.caughtUp {
 			continue
 		}
 		if !q.read {
@@ -242,13 +257,28 @@ func (m *Merger) watermark() int64 {
 
 // Release appends to dst the records that may be shown at now, in order.
 func (m *Merger) Release(now time.Time, dst []Out) []Out {
+	dst, _ = m.ReleaseN(now, dst, math.MaxInt)
+	return dst
+}
+
+// ReleaseN is Release of at most n records: a caller that must not spend
+// long at once (the UI, between two key presses) takes what may be shown
+// a slice at a time. more says n stopped it: calling again may release
+// more at the same now.
+func (m *Merger) ReleaseN(now time.Time, dst []Out, n int) (_ []Out, more bool) {
 	if len(m.ready) > 0 {
-		dst = append(dst, m.ready...)
-		clear(m.ready)
-		m.ready = m.ready[:0]
+		k := min(n, len(m.ready))
+		dst = append(dst, m.ready[:k]...)
+		rest := copy(m.ready, m.ready[k:])
+		clear(m.ready[rest:])
+		m.ready = m.ready[:rest]
+		n -= k
+		if len(m.ready) > 0 {
+			return dst, true
+		}
 	}
 	if len(m.heap) == 0 {
-		return dst
+		return dst, false
 	}
 	limit := m.watermark()
 	if m.released && m.last > limit {
@@ -263,9 +293,13 @@ func (m *Merger) Release(now time.Time, dst []Out) []Out {
 		if it.k.t > limit && m.held <= m.maxHeld && !m.overdue(deadline) {
 			break
 		}
+		if n == 0 {
+			return dst, true
+		}
 		dst = m.pop(dst)
+		n--
 	}
-	return dst
+	return dst, false
 }
 
 // overdue reports whether the oldest held batch arrived at or before
@@ -302,7 +336,7 @@ func (m *Merger) flushHeld(dst []Out) []Out {
 	}
 	m.released, m.last = false, 0
 	for _, q := range m.queues {
-		q.read, q.mark = false, 0
+		q.read, q.mark, q.caughtUp = false, 0, false
 	}
 	return dst
 }

@@ -165,14 +165,58 @@ func TestMergeIdleShard(t *testing.T) {
 	if got, want := names(m.Release(t0, nil)), "s0@10 s0@20"; got != want {
 		t.Fatalf("got %q, want %q: only shard 0 holds", got, want)
 	}
+	// Seen idle, shard 1 pulls again and delivers nothing (its query
+	// filtered the pull away): what it delivers next is newer than what it
+	// was seen idle at, so it does not hold s0@30.
 	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardPulling}})
 	m.Add(batch(0, 1, 30), t0)
-	if got := m.Release(t0, nil); len(got) != 0 {
-		t.Fatalf("shard 1 pulls again but has not delivered: released %s", names(got))
+	if got, want := names(m.Release(t0, nil)), "s0@30"; got != want {
+		t.Fatalf("shard 1 pulls again after it was seen idle: got %q, want %q", got, want)
+	}
+	// Once it delivers, it holds again from its last record.
+	m.Add(batch(1, 1, 35), t0)
+	m.Add(batch(0, 1, 40), t0)
+	if got, want := names(m.Release(t0, nil)), "s1@35"; got != want {
+		t.Fatalf("shard 1 delivered and pulls: got %q, want %q (s0@40 waits for it)", got, want)
 	}
 	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardIdle}})
-	if got, want := names(m.Release(t0, nil)), "s0@30"; got != want {
+	if got, want := names(m.Release(t0, nil)), "s0@40"; got != want {
 		t.Fatalf("shard 1 idle again: got %q, want %q", got, want)
+	}
+	// A shard seen starting (a new run, or given to this session anew)
+	// has data ahead: it holds until it delivers or is seen idle.
+	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardStarting}})
+	m.Add(batch(0, 1, 50), t0)
+	if got := m.Release(t0, nil); len(got) != 0 {
+		t.Fatalf("shard 1 starts and has not delivered: released %s", names(got))
+	}
+	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardPulling}})
+	if got := m.Release(t0, nil); len(got) != 0 {
+		t.Fatalf("shard 1 pulls after it started, never seen idle: released %s", names(got))
+	}
+}
+
+// A query change starts a new order: a shard seen idle under the old one
+// holds again until it is seen idle under the new one (or delivers).
+func TestMergeCaughtUpIsPerOrder(t *testing.T) {
+	m := New(Options{})
+	m.Sync([]consumer.ShardStatus{
+		{Shard: 0, Held: true, State: consumer.ShardPulling},
+		{Shard: 1, Held: true, State: consumer.ShardIdle},
+	})
+	m.Add(batch(0, 1, 5), t0)
+	if got, want := names(m.Release(t0, nil)), "s0@5"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardPulling}})
+	m.Add(batch(0, 2, 10), t0) // a new generation: a new order
+	if got := m.Release(t0, nil); len(got) != 0 {
+		t.Fatalf("released %s in the new order before shard 1 was seen idle in it", names(got))
+	}
+	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardIdle}})
+	m.Sync([]consumer.ShardStatus{{Shard: 1, Held: true, State: consumer.ShardPulling}})
+	if got, want := names(m.Release(t0, nil)), "s0@10"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
 	}
 }
 
@@ -314,5 +358,37 @@ func TestMergeNegativeHoldDoesNotWait(t *testing.T) {
 	}
 	if m.Held() != 0 {
 		t.Fatalf("%d held", m.Held())
+	}
+}
+
+// ReleaseN lets out what Release would, a slice at a time and in the same
+// order, and says when it stopped short; stragglers of an older generation
+// count in the slices too.
+func TestReleaseNSlices(t *testing.T) {
+	m := New(Options{})
+	m.SetHolds(1, true)
+	now := ms(0)
+	m.Add(batch(2, 1, 10, 30, 50), now)
+	m.Add(batch(1, 1, 0, 20, 40, 60), now)
+	m.Add(batch(1, 0, 5, 7), now) // a straggler of the replaced query
+	var got []string
+	for i := 0; ; i++ {
+		out, more := m.ReleaseN(now, nil, 2)
+		if len(out) > 2 {
+			t.Fatalf("slice %d: %d records, asked for 2", i, len(out))
+		}
+		got = append(got, names(out))
+		if !more {
+			break
+		}
+		if i > 10 {
+			t.Fatal("ReleaseN keeps saying more")
+		}
+	}
+	if g, want := strings.Join(got, " | "), "s1@5 s1@7 | s1@0 s2@10 | s1@20 s2@30 | s1@40 s2@50"; g != want {
+		t.Fatalf("slices %q, want %q", g, want)
+	}
+	if m.Held() != 1 {
+		t.Fatalf("held %d, want 1 (s1@60 waits for shard 2)", m.Held())
 	}
 }
