@@ -24,6 +24,9 @@ import (
 // maxPercent bounds the percent set for a tiny heap.
 const maxPercent = 10_000
 
+// minLive is the runtime's minimum heap goal at GOGC 100 (4 MB).
+const minLive = 4 << 20
+
 // Set makes the collector's target percent% of the live heap, or
 // minHeadroom bytes over it when that is more, from now until stop is
 // called (stop puts the previous GOGC back). It re-reads the live heap
@@ -59,9 +62,11 @@ type tuner struct {
 
 // target is the percent for a live heap of live bytes.
 func target(percent int, minHeadroom, live uint64) int {
-	if live == 0 {
-		return maxPercent
-	}
+	// Before the first collection the live heap reads 0, and a percent
+	// sized for it let the heap grow a hundredfold: 430 MB of RSS before
+	// the first collection of a busy start. Below the runtime's own 4 MB
+	// floor, size the headroom as if the heap were that floor.
+	live = max(live, minLive)
 	need := minHeadroom * 100 / live
 	if need > maxPercent {
 		return maxPercent

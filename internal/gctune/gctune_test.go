@@ -13,13 +13,13 @@ func TestTarget(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, maxPercent},
-		{1, maxPercent},
+		{0, 1600}, // before the first collection: as if the 4 MB floor
+		{1, 1600},
 		{32 * mb, 200},  // 64 MB over 32: the headroom wins
 		{256 * mb, 25},  // a quarter of 256 MB is 64 MB
 		{1024 * mb, 25}, // large heaps at the percent
 		{128 * mb, 50},  // in between
-		{64 * mb / 200, maxPercent},
+		{64 * mb / 200, 1600},
 	} {
 		if got := target(25, 64*mb, c.live); got != c.want {
 			t.Errorf("live %d: %d%%, want %d%%", c.live, got, c.want)
