@@ -113,13 +113,14 @@ func TestTmuxDemo(t *testing.T) {
 
 // TestTmuxSmallTerminal runs the demo at 80×24 with NO_COLOR set, as a
 // new user met it: the header keeps the connection state, the status line
-// keeps its reverse video (NO_COLOR removes colour, not attributes), a
+// keeps its reverse video (NO_COLOR removes colour, not attributes, and
+// TERM=screen, what tmux without a config says, has attributes too), a
 // burst of keys in one read moves as far as it says, and y copies into
 // tmux with set-clipboard on.
 func TestTmuxSmallTerminal(t *testing.T) {
 	needTmux(t)
 	dir := t.TempDir()
-	tm := startTmux(t, dir, slstailBin(t, dir), 80, 24, "demo", "--seed", "7", "--backfill", "5s", "--rate", "50")
+	tm := startTmuxEnv(t, dir, slstailBin(t, dir), 80, 24, []string{"TERM=screen"}, "demo", "--seed", "7", "--backfill", "5s", "--rate", "50")
 	tm.tmux("set-option", "-g", "set-clipboard", "on")
 
 	// 1. The header keeps the state at 80 columns, beside the demo's long
@@ -318,13 +319,19 @@ type tmuxRun struct {
 
 func startTmux(t *testing.T, dir, bin string, width, height int, args ...string) *tmuxRun {
 	t.Helper()
+	return startTmuxEnv(t, dir, bin, width, height, nil, args...)
+}
+
+// startTmuxEnv is startTmux with extra VAR=value settings for slstail.
+func startTmuxEnv(t *testing.T, dir, bin string, width, height int, env []string, args ...string) *tmuxRun {
+	t.Helper()
 	tm := &tmuxRun{t: t, socket: "slstail-test-" + strconv.Itoa(os.Getpid()) + "-" + t.Name(), exitFile: filepath.Join(dir, "exit")}
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = "'" + a + "'"
 	}
-	script := fmt.Sprintf("XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s NO_COLOR=1 %s %s 2>%s; echo $? > %s",
-		filepath.Join(dir, "state"), filepath.Join(dir, "config"), bin, strings.Join(quoted, " "),
+	script := fmt.Sprintf("XDG_STATE_HOME=%s XDG_CONFIG_HOME=%s NO_COLOR=1 %s %s %s 2>%s; echo $? > %s",
+		filepath.Join(dir, "state"), filepath.Join(dir, "config"), strings.Join(env, " "), bin, strings.Join(quoted, " "),
 		filepath.Join(dir, "stderr"), tm.exitFile)
 	tm.tmux("new-session", "-d", "-s", "main", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "sh", "-c", script)
 	t.Cleanup(func() {

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 	"github.com/slstail/slstail/themes"
 )
@@ -20,7 +21,11 @@ import (
 // tests and embedding.
 func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramOption) error {
 	opts = opts.withDefaults()
-	opts.Theme = keepAttributes(opts.Theme, termenv.NewOutput(os.Stdout))
+	termName := "" // a pipe or a file gets no attributes at all
+	if term.IsTerminal(os.Stdout.Fd()) {
+		termName = os.Getenv("TERM")
+	}
+	opts.Theme = keepAttributes(opts.Theme, termenv.NewOutput(os.Stdout), termName)
 	m := New(src, opts)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -46,18 +51,32 @@ func Run(ctx context.Context, src Source, opts Options, progOpts ...tea.ProgramO
 	return err
 }
 
-// keepAttributes makes NO_COLOR remove colour only. Lip Gloss honours it by
-// dropping every attribute, bold and reverse video included, which leaves
-// search matches, the cursor line and the status bar invisible. The theme
-// itself already answers NO_COLOR ("auto" is "mono" then, and an explicit
-// theme wins, as no-color.org asks): under NO_COLOR it renders through a
-// renderer with the terminal's own profile instead.
-func keepAttributes(th themes.Theme, out *termenv.Output) themes.Theme {
-	if !out.EnvNoColor() {
+// keepAttributes keeps bold, underline and reverse video wherever the
+// terminal can show them, because the status bar, the cursor line and search
+// matches are drawn with nothing else under the mono theme. Lip Gloss drops
+// every attribute in two cases where that is wrong:
+//   - NO_COLOR, which is meant to remove colour only. The theme already
+//     answers it ("auto" is "mono" then, and an explicit theme wins, as
+//     no-color.org asks), so the terminal's own profile is used instead.
+//   - a TERM that termenv rates as colourless: "screen" (tmux and GNU
+//     screen without a config), "vt100", "vt220". Every one of them has
+//     shown SGR attributes for decades; only "dumb" (and no TERM) cannot.
+//
+// term is the terminal's TERM, empty when the output is not a terminal.
+func keepAttributes(th themes.Theme, out *termenv.Output, term string) themes.Theme {
+	profile := out.EnvColorProfile()
+	if out.EnvNoColor() {
+		profile = out.ColorProfile() // ColorProfile, unlike EnvColorProfile, ignores NO_COLOR
+	}
+	upgrade := profile == termenv.Ascii && term != "" && term != "dumb"
+	if !out.EnvNoColor() && !upgrade {
 		return th
 	}
+	if upgrade {
+		profile = termenv.ANSI
+	}
 	r := lipgloss.NewRenderer(out)
-	r.SetColorProfile(out.ColorProfile()) // ColorProfile, unlike EnvColorProfile, ignores NO_COLOR
+	r.SetColorProfile(profile)
 	return th.WithRenderer(r)
 }
 

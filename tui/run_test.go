@@ -28,7 +28,7 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 	if out.EnvColorProfile() != termenv.Ascii {
 		t.Fatal("the premise: Lip Gloss's own profile under NO_COLOR has no attributes")
 	}
-	th := keepAttributes(themes.Mono(), out)
+	th := keepAttributes(themes.Mono(), out, "xterm-256color")
 	for name, got := range map[string]string{
 		"status bar": th.StatusBar.Render("x"),
 		"match":      th.Match.Render("x"),
@@ -44,7 +44,32 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 
 	// Without NO_COLOR the theme is left to Lip Gloss's own renderer.
 	plain := termenv.NewOutput(&bytes.Buffer{}, termenv.WithTTY(true), termenv.WithEnvironment(environ{"TERM": "xterm-256color"}))
-	if got := keepAttributes(themes.Mono(), plain).StatusBar.Render("x"); got != themes.Mono().StatusBar.Render("x") {
+	if got := keepAttributes(themes.Mono(), plain, "xterm-256color").StatusBar.Render("x"); got != themes.Mono().StatusBar.Render("x") {
 		t.Errorf("without NO_COLOR the theme changed: %q", got)
+	}
+}
+
+// termenv rates TERM=screen (tmux and GNU screen without a config) and
+// vt100 as colourless, and Lip Gloss then drops reverse video too, so the
+// status bar vanished in CI's tmux. Those terminals keep their attributes;
+// "dumb" and a pipe do not.
+func TestColourlessTermKeepsAttributes(t *testing.T) {
+	for _, tc := range []struct {
+		term  string
+		attrs bool
+	}{{"screen", true}, {"vt100", true}, {"dumb", false}, {"", false}} {
+		env := environ{"TERM": tc.term}
+		out := termenv.NewOutput(&bytes.Buffer{}, termenv.WithTTY(true), termenv.WithEnvironment(env))
+		if out.EnvColorProfile() != termenv.Ascii {
+			t.Fatalf("the premise: termenv rates TERM=%q as colourless", tc.term)
+		}
+		th := keepAttributes(themes.Default(), out, tc.term)
+		got := th.StatusBar.Render("x")
+		if has := strings.Contains(got, "\x1b["); has != tc.attrs {
+			t.Errorf("TERM=%q: the status bar renders %q, attributes wanted: %v", tc.term, got, tc.attrs)
+		}
+		if strings.Contains(got, "38;5") || strings.Contains(got, "38;2") {
+			t.Errorf("TERM=%q: more than 16 colours: %q", tc.term, got)
+		}
 	}
 }
