@@ -15,7 +15,7 @@ func TestBookmarks(t *testing.T) {
 	if b.toggle(30) || b.has(30) || !b.has(20) || b.len() != 3 {
 		t.Fatalf("toggle(30) did not unmark: %v", b.seqs)
 	}
-	all := &seqList{s: []uint64{5, 10, 15, 20, 25, 40, 45}}
+	all := ptr(seqListOf([]uint64{5, 10, 15, 20, 25, 40, 45}))
 	for _, tt := range []struct {
 		from    uint64
 		dir     int
@@ -36,15 +36,15 @@ func TestBookmarks(t *testing.T) {
 		}
 	}
 	// A filter that hides 20: the marks skip it.
-	filtered := &seqList{s: []uint64{10, 40}}
+	filtered := ptr(seqListOf([]uint64{10, 40}))
 	if got, _, _ := b.next(filtered, 10, +1); got != 40 {
 		t.Errorf("in a filtered view: next after 10 = %d, want 40", got)
 	}
-	if _, _, ok := b.next(&seqList{s: []uint64{1, 2}}, 1, +1); ok {
+	if _, _, ok := b.next(ptr(seqListOf([]uint64{1, 2})), 1, +1); ok {
 		t.Error("a mark found in a view that shows none")
 	}
 	// Only mark in view is the cursor's own line: nowhere to go.
-	if _, _, ok := b.next(&seqList{s: []uint64{40}}, 40, +1); ok {
+	if _, _, ok := b.next(ptr(seqListOf([]uint64{40})), 40, +1); ok {
 		t.Error("next from the only mark in view returned it")
 	}
 	// Eviction drops the marks below the first line; they survive a query

@@ -26,33 +26,65 @@ func (a allLines) Pos(seq uint64) int {
 	return int(seq - a.r.first)
 }
 
-// seqList is a growing list of seqs trimmed from the front as the ring
-// evicts, for per-shard and filtered views.
+// seqList is an ascending list of seqs, appended at the back and trimmed
+// from the front as the ring evicts, for per-shard and filtered views. It
+// is held in blocks of seqBlockLen, so that it costs 8 bytes a live seq:
+// one slice trimmed from the front and compacted now and then held up to
+// four times that (twice the live seqs, and append's spare capacity),
+// 16-24 bytes a buffered line with the garbage of its regrowth.
 type seqList struct {
-	s    []uint64
-	head int
+	blocks [][]uint64 // every block but the last holds seqBlockLen seqs
+	head   int        // seqs already trimmed from blocks[0]
+	n      int        // live seqs
 }
 
-func (l *seqList) Len() int        { return len(l.s) - l.head }
-func (l *seqList) At(i int) uint64 { return l.s[l.head+i] }
+const seqBlockLen = 1024
+
+// seqListOf lists seqs, which must ascend; it keeps the slice.
+func seqListOf(seqs []uint64) seqList {
+	l := seqList{n: len(seqs)}
+	for len(seqs) > seqBlockLen {
+		l.blocks = append(l.blocks, seqs[:seqBlockLen:seqBlockLen])
+		seqs = seqs[seqBlockLen:]
+	}
+	if len(seqs) > 0 {
+		l.blocks = append(l.blocks, seqs[:len(seqs):len(seqs)])
+	}
+	return l
+}
+
+func (l *seqList) Len() int { return l.n }
+
+func (l *seqList) At(i int) uint64 {
+	j := l.head + i
+	return l.blocks[j/seqBlockLen][j%seqBlockLen]
+}
+
 func (l *seqList) Pos(seq uint64) int {
-	live := l.s[l.head:]
-	return sort.Search(len(live), func(i int) bool { return live[i] >= seq })
+	return sort.Search(l.n, func(i int) bool { return l.At(i) >= seq })
 }
 
-func (l *seqList) push(seq uint64) { l.s = append(l.s, seq) }
+func (l *seqList) push(seq uint64) {
+	k := len(l.blocks)
+	if k == 0 || len(l.blocks[k-1]) == seqBlockLen {
+		l.blocks = append(l.blocks, make([]uint64, 0, seqBlockLen))
+		k++
+	}
+	l.blocks[k-1] = append(l.blocks[k-1], seq)
+	l.n++
+}
 
-// trim drops seqs below first. The backing array is compacted once the dead
-// prefix is large, so a long run costs O(live) memory.
+// trim drops seqs below first; a block is let go as soon as its last seq is.
 func (l *seqList) trim(first uint64) {
-	for l.head < len(l.s) && l.s[l.head] < first {
+	for l.n > 0 && l.At(0) < first {
 		l.head++
-	}
-	if l.head > 4096 && l.head > len(l.s)/2 {
-		n := copy(l.s, l.s[l.head:])
-		l.s = l.s[:n]
-		l.head = 0
+		l.n--
+		if l.head == seqBlockLen {
+			l.blocks[0] = nil
+			l.blocks = l.blocks[1:]
+			l.head = 0
+		}
 	}
 }
 
-func (l *seqList) reset() { l.s, l.head = nil, 0 }
+func (l *seqList) reset() { *l = seqList{} }

@@ -78,7 +78,7 @@ func (c *matchCount) onResult(msg matchCountMsg, buf *chunkRing) {
 	if !c.jobs.take(msg.id) {
 		return
 	}
-	c.seqs = seqList{s: msg.seqs}
+	c.seqs = seqListOf(msg.seqs)
 	c.upto = msg.upto
 	c.ready = true
 	c.trim(buf.first)
