@@ -28,7 +28,7 @@ type chunkRing struct {
 	evicted uint64 // lines dropped because the buffer was full
 
 	// spare is a dropped chunk kept for the next one: allocating and
-	// collecting a 360 KB chunk every 4,096 lines cost the ingest path
+	// collecting a chunk (then 360 KB) every 4,096 lines cost the ingest path
 	// more than the time-order merge. A chunk is kept only when no
 	// snapshot is live (live counts those not released), since a snapshot
 	// taken before the drop may still be reading it.
@@ -36,7 +36,7 @@ type chunkRing struct {
 	live  *atomic.Int64
 }
 
-// chunkLen is the lines of a chunk: 4,096 entries are ~360 KB, small next
+// chunkLen is the lines of a chunk: 4,096 entries are 160 KB, small next
 // to a buffer of 100,000 lines, and a snapshot of a million lines is 245
 // pointers.
 const (

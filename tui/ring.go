@@ -1,15 +1,26 @@
 package tui
 
-import "github.com/slstail/slstail/consumer"
+import (
+	"math"
+	"time"
+
+	"github.com/slstail/slstail/consumer"
+)
 
 // entry is one buffered line: a log, or a note the UI inserted ("query
 // changed") that has no record. A log is kept packed (40 bytes, not a
-// Record's 72) and a note behind a pointer: a full buffer is a million of
-// them, and notes are a handful.
+// Record's 72); a note is packed too, as a record of a shard no log has,
+// so that a full buffer of a million lines pays nothing for the handful of
+// notes (a pointer beside each line was 8 MB of a million lines' 200).
 type entry struct {
-	p    consumer.Packed
-	note *string
+	p consumer.Packed
 }
+
+// noteShard is the shard of a note's record: shard ids are never negative.
+const (
+	noteShard = math.MinInt32
+	noteKey   = "note"
+)
 
 // logEntry is the entry of a log; a record still reading the SDK's log is
 // compacted first (the Session and the batch receiver compact them, so only
@@ -25,19 +36,28 @@ func logEntry(rec consumer.Record) entry {
 }
 
 // noteEntry is the entry of a note.
-func noteEntry(text string) entry { return entry{note: &text} }
+func noteEntry(text string) entry {
+	p, _ := consumer.Pack(consumer.NewRecord(noteShard, time.Unix(0, 0), nil, consumer.Field{Key: noteKey, Value: text}))
+	return entry{p: p}
+}
 
-func (e *entry) isNote() bool { return e.note != nil }
+func (e *entry) isNote() bool { return e.p.Shard() == noteShard }
 
 // rec is the entry's log; the zero Record for a note.
-func (e *entry) rec() consumer.Record { return e.p.Record() }
+func (e *entry) rec() consumer.Record {
+	if e.isNote() {
+		return consumer.Record{}
+	}
+	return e.p.Record()
+}
 
 // noteText is the entry's note; "" for a log.
 func (e *entry) noteText() string {
-	if e.note == nil {
+	if !e.isNote() {
 		return ""
 	}
-	return *e.note
+	text, _ := e.p.Record().Get(noteKey)
+	return text
 }
 
 // ptr returns a pointer to a copy of v, for the functions that take a
