@@ -77,8 +77,9 @@ func TestCompactInternsRepeatingValues(t *testing.T) {
 	}
 }
 
-// A full dictionary is replaced for later compactions; records compacted
-// against the old one still read their values from it.
+// A full dictionary is replaced for later compactions and lets its index
+// go; records compacted against the old one still read their values from
+// it, and a compaction that took it before the replacement still works.
 func TestDictHolderReplacesAFullDictionary(t *testing.T) {
 	var seq atomic.Int64
 	var h dictHolder
@@ -94,10 +95,19 @@ func TestDictHolderReplacesAFullDictionary(t *testing.T) {
 	if d2 == d1 {
 		t.Fatal("a full dictionary was handed out again")
 	}
+	if d1.index != nil || d1.keys != nil {
+		t.Error("the replaced dictionary kept its index")
+	}
 	second := toRecords(0, internList(20, 25, &seq))
 	compact(second, d2)
 	if !slices.EqualFunc(fieldsOf(first), want, slices.Equal) {
 		t.Error("records of the replaced dictionary changed")
+	}
+	late := toRecords(0, internList(5, 25, &seq))
+	wantLate := fieldsOf(late)
+	compact(late, d1)
+	if !slices.EqualFunc(fieldsOf(late), wantLate, slices.Equal) {
+		t.Error("a compaction against the replaced dictionary changed its records")
 	}
 }
 
