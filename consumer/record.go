@@ -18,7 +18,7 @@ func NewRecord(shard int, t time.Time, g *Group, fields ...Field) Record {
 		b = appendField(b, f.Key)
 		b = appendField(b, f.Value)
 	}
-	return Record{Shard: shard, Time: t, group: g, data: string(b), n: int32(len(fields))}
+	return Record{Shard: shard, Time: t, group: g, data: string(b)}
 }
 
 // A compacted field is a uvarint tag, then for text its bytes: the tag is
@@ -43,27 +43,39 @@ func appendRef(b []byte, idx uint32) []byte {
 // encoding is the Session's own, so a malformed d is a bug: it panics (index
 // out of range) rather than hiding it.
 func nextField(d string, dict *valueDict) (field, rest string) {
-	tag, w := uint64(d[0]), 1
-	if tag >= 0x80 {
-		var x uint64
-		var s uint
-		for w = 0; ; w++ {
-			c := d[w]
-			if c < 0x80 {
-				x |= uint64(c) << s
-				w++
-				break
-			}
-			x |= uint64(c&0x7f) << s
-			s += 7
-		}
-		tag = x
-	}
+	tag, w := readTag(d)
 	if tag&1 != 0 {
 		return dict.value(uint32(tag >> 1)), d[w:]
 	}
 	n := int(tag >> 1)
 	return d[w : w+n], d[w+n:]
+}
+
+// skipField is nextField for a field that is not read.
+func skipField(d string) (rest string) {
+	tag, w := readTag(d)
+	if tag&1 != 0 {
+		return d[w:]
+	}
+	return d[w+int(tag>>1):]
+}
+
+// readTag decodes the uvarint tag that begins d, and its width.
+func readTag(d string) (tag uint64, w int) {
+	tag, w = uint64(d[0]), 1
+	if tag < 0x80 {
+		return tag, w
+	}
+	var x uint64
+	var s uint
+	for w = 0; ; w++ {
+		c := d[w]
+		if c < 0x80 {
+			return x | uint64(c)<<s, w + 1
+		}
+		x |= uint64(c&0x7f) << s
+		s += 7
+	}
 }
 
 // Group is the log group the record came in; nil for records built
@@ -105,7 +117,26 @@ func (r Record) Receive() time.Time {
 }
 
 // NumFields is how many fields the log has.
-func (r Record) NumFields() int { return int(r.n) }
+func (r Record) NumFields() int {
+	switch {
+	case r.log != nil:
+		return len(r.log.Contents)
+	case r.shared:
+		return len(r.group.keys)
+	}
+	return countFields(r.data)
+}
+
+// countFields counts the key-value pairs of compacted data whose keys are
+// its own.
+func countFields(d string) int {
+	n := 0
+	for len(d) > 0 {
+		d = skipField(skipField(d))
+		n++
+	}
+	return n
+}
 
 // Fields yields the log's fields in their order. The strings share the
 // record's storage: keeping one keeps that storage, not a copy.
@@ -125,7 +156,7 @@ func (r Record) Fields() iter.Seq2[string, string] {
 			dict = r.group.dict
 		}
 		var k, v string
-		for i := 0; i < int(r.n); i++ {
+		for i := 0; len(d) > 0; i++ {
 			if r.shared {
 				k = r.group.keys[i]
 			} else {

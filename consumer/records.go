@@ -35,7 +35,6 @@ func toRecords(shard int, gl *sls.LogGroupList) []Record {
 				Time:  time.Unix(int64(l.GetTime()), int64(l.GetTimeNs())),
 				group: grp,
 				log:   l,
-				n:     int32(len(l.Contents)),
 			})
 		}
 	}

@@ -58,7 +58,6 @@ type Record struct {
 	// data is the compacted fields, encoded by appendField: values only
 	// when the log has its group's keys (shared), keys and values otherwise.
 	data   string
-	n      int32
 	shared bool
 }
 

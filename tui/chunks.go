@@ -36,7 +36,7 @@ type chunkRing struct {
 	live  *atomic.Int64
 }
 
-// chunkLen is the lines of a chunk: 4,096 entries are 160 KB, small next
+// chunkLen is the lines of a chunk: 4,096 entries are 128 KB, small next
 // to a buffer of 100,000 lines, and a snapshot of a million lines is 245
 // pointers.
 const (

@@ -8,7 +8,7 @@ import (
 )
 
 // entry is one buffered line: a log, or a note the UI inserted ("query
-// changed") that has no record. A log is kept packed (40 bytes, not a
+// changed") that has no record. A log is kept packed (32 bytes, not a
 // Record's 72); a note is packed too, as a record of a shard no log has,
 // so that a full buffer of a million lines pays nothing for the handful of
 // notes (a pointer beside each line was 8 MB of a million lines' 200).

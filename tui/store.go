@@ -52,17 +52,16 @@ func (s *store) add(rec consumer.Record, late bool) {
 		s.late.push(s.ring.next)
 	}
 	s.push(logEntry(rec))
-	same := rec.NumFields() == len(s.lastKeys)
-	i := 0
+	same, i := true, 0
 	for k := range rec.Fields() {
-		if same && s.lastKeys[i] == k {
+		if same && i < len(s.lastKeys) && s.lastKeys[i] == k {
 			i++
 			continue // a string compare instead of a map look-up
 		}
 		same = false
 		s.seeField(k)
 	}
-	if !same {
+	if !same || i != len(s.lastKeys) {
 		s.lastKeys = s.lastKeys[:0]
 		for k := range rec.Fields() {
 			s.lastKeys = append(s.lastKeys, k)
