@@ -112,7 +112,8 @@ func keyLatencyFromSlsd(b *testing.B, rate int) {
 // 4: 8 pulls in flight, plain GOGC 25, each message taken in whole.
 // Reported besides the latency percentiles: the logs/s the UI took while
 // keys were timed, and the share of the backfill it had taken by the last
-// key (under 1: every key was timed during the ingest).
+// key (under 1: every key was timed during the ingest). TUI_BENCH_HEADROOM=N
+// runs with N MB of headroom instead, to weigh the setting.
 //
 //	go test -run '^$' -bench KeyLatencyBackfill -benchtime 300x -timeout 30m ./tui
 func BenchmarkKeyLatencyBackfill(b *testing.B) {
@@ -141,7 +142,11 @@ func keyLatencyBackfill(b *testing.B, shards, logs int) {
 		pulls = 0 // the consumer's default, 8
 		defer debug.SetGCPercent(debug.SetGCPercent(25))
 	} else {
-		defer gctune.Set(25, 64<<20)()
+		headroom := uint64(64)
+		if v, err := strconv.ParseUint(os.Getenv("TUI_BENCH_HEADROOM"), 10, 64); err == nil {
+			headroom = v
+		}
+		defer gctune.Set(25, headroom<<20)()
 	}
 	runtime.GC()
 

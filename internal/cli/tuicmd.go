@@ -60,18 +60,20 @@ func runTUI(ctx context.Context, src tui.Source, set config.Settings, getenv fun
 // tuiGCPercent is the garbage collector's target for the TUI. The buffer
 // is a large heap that lives long; with Go's default of 100 the heap may
 // grow to twice it before a collection, so a million buffered lines cost
-// their size again in memory that holds nothing (476 B of RSS a line
-// instead of 287, ingesting 30,000 logs/s). The price is more frequent
-// collections while logs arrive: at that rate 31-39 % of a core instead of
-// 21 % (docs/BENCHMARKS-tui.md); none when they do not. GOGC in the
+// their size again in memory that holds nothing (343 B of RSS a line
+// instead of 259-287, ingesting 30,000 logs/s). The price is more frequent
+// collections while logs arrive: at that rate 32-37 % of a core instead of
+// 24 % (docs/BENCHMARKS-tui.md); none when they do not. GOGC in the
 // environment wins.
 //
 // The percent applies to a large heap only: the heap may always grow by
-// tuiGCHeadroom before a collection (gctune). At 25 % of a small buffer a
+// tuiGCHeadroom before a collection (gctune). At 25 % of a small heap a
 // backfill's garbage made the collector run much of the time: over 256
 // shards the slowest key press took 117-119 ms instead of 86-100 (issue
-// 12's target 4, docs/BENCHMARKS-tui.md). From 256 MB of live heap on
-// (about a million buffered lines) the percent is what counts.
+// 12's target 4). A million buffered lines are about 170 MB of live heap,
+// where the headroom still counts; 48 MB of it would save about 15 B a
+// line there, but the 256-shard backfill's p99 key latency, whose live
+// heap is as large, then rose from 66-83 ms to 69-103 ms.
 const (
 	tuiGCPercent  = 25
 	tuiGCHeadroom = 64 << 20
