@@ -167,7 +167,7 @@ func DescribeGroup(ctx context.Context, cfg Config) ([]ShardStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer s.closeIdle()
+	defer s.closeOps()
 	ids, err := s.listShards(ctx)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,10 @@ type observer struct {
 	// idle cuts a request that has had no answer, or no body bytes, for
 	// this long: a stalled connection is retried long before timeout.
 	idle time.Duration
+	// ended, when done, ends the session's own calls: one in flight is
+	// cut, and every later one (the SDK's retries of a call its caller
+	// abandoned) is answered at once, as a closed run's are. nil: never.
+	ended context.Context
 }
 
 // watch ends a request: when its body is read or closed, when it fails, or
@@ -227,6 +231,9 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	req := parseRequest(r, o.logstore)
 	orig := r
 	pull := req.cursor != "" && o.run != nil
+	if o.ended != nil && o.ended.Err() != nil {
+		return stoppedResponse(r), nil
+	}
 	if o.run != nil {
 		if o.run.isClosed.Load() {
 			return stoppedResponse(r), nil
@@ -251,6 +258,13 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 	if o.timeout > 0 {
 		ctx, w.endTimeout = context.WithTimeout(ctx, o.timeout)
 	}
+	if o.ended != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		stop := context.AfterFunc(o.ended, cancel)
+		endTimeout := w.endTimeout
+		w.endTimeout = func() { stop(); cancel(); endTimeout() }
+	}
 	w.ctx, w.cancel = context.WithCancelCause(ctx)
 	if o.idle > 0 {
 		w.timer = time.AfterFunc(o.idle, func() { w.cancel(errStalled(o.idle)) })
@@ -262,7 +276,7 @@ func (o *observer) RoundTrip(r *http.Request) (*http.Response, error) {
 		if pull {
 			o.run.release(req.shard)
 		}
-		if orig.Context().Err() == nil && !o.closed() { // the caller's cancellation is not a fault
+		if orig.Context().Err() == nil && !o.closed() && (o.ended == nil || o.ended.Err() == nil) { // the caller's cancellation is not a fault
 			o.t.netError(req.op, shard, err)
 		}
 		return resp, err

@@ -141,7 +141,7 @@ func ListGroups(ctx context.Context, cfg Config) ([]GroupInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer s.closeIdle()
+	defer s.closeOps()
 	return s.listGroups(ctx, time.Now(), func(GroupInfo) bool { return true })
 }
 
@@ -154,7 +154,7 @@ func PruneGroups(ctx context.Context, cfg Config, dryRun bool) ([]GroupInfo, []P
 	if err != nil {
 		return nil, nil, err
 	}
-	defer s.closeIdle()
+	defer s.closeOps()
 	groups, err := s.listGroups(ctx, time.Now(), func(GroupInfo) bool { return true })
 	if err != nil {
 		return nil, nil, err

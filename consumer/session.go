@@ -28,12 +28,16 @@ type Session struct {
 	base       http.RoundTripper // shared by every client: one connection pool
 	sdkTimeout time.Duration     // each SDK request's overall bound
 	opsHTTP    *http.Client      // the session's own calls
-	ops        sls.ClientInterface
-	events     *eventSink
-	track      *tracker
-	batches    chan Batch
-	budget     *budget
-	rand       io.Reader
+	// opsCtx ends the session's own calls (endOps), for a session made
+	// only for them: its SDK calls that a caller abandoned end with it.
+	opsCtx  context.Context
+	endOps  context.CancelFunc
+	ops     sls.ClientInterface
+	events  *eventSink
+	track   *tracker
+	batches chan Batch
+	budget  *budget
+	rand    io.Reader
 
 	mu        sync.Mutex // serialises Start, Restart, Stop and the recovery of a lost group
 	state     sessionState
@@ -111,8 +115,9 @@ func NewSession(cfg Config) (*Session, error) {
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Timeout > 0 {
 		s.sdkTimeout = cfg.HTTPClient.Timeout
 	}
+	s.opsCtx, s.endOps = context.WithCancel(context.Background())
 	s.opsHTTP = &http.Client{Transport: &observer{base: s.base, t: s.track, logstore: cfg.Logstore,
-		timeout: opsTimeout, idle: 2 * cfg.StallAfter}}
+		timeout: opsTimeout, idle: 2 * cfg.StallAfter, ended: s.opsCtx}}
 	s.ops = sls.CreateNormalInterfaceV2(sdkEndpoint(cfg.Endpoint), s.provider)
 	s.ops.SetHTTPClient(s.opsHTTP)
 	s.ops.SetRetryTimeout(opsTimeout)
@@ -321,6 +326,14 @@ func (s *Session) Wait(ctx context.Context) error {
 }
 
 // closeIdle closes the idle connections of the shared base transport.
+// closeOps ends a session made only for its own calls (newOpsSession):
+// a call abandoned by its caller's context would otherwise go on retrying
+// in the background for up to opsTimeout.
+func (s *Session) closeOps() {
+	s.endOps()
+	s.closeIdle()
+}
+
 func (s *Session) closeIdle() {
 	if tr, ok := s.base.(interface{ CloseIdleConnections() }); ok {
 		tr.CloseIdleConnections()

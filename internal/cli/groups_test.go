@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -262,6 +265,38 @@ func TestLagWatchIntoAPipeWritesNoTerminalCodes(t *testing.T) {
 	}
 	if got := out.String(); strings.Contains(got, "\x1b") || !strings.Contains(got, "max lag") || !strings.Contains(got, "\n\nGROUP etl") {
 		t.Errorf("output:\n%q", got)
+	}
+}
+
+// An interrupt while lag's request is in flight is an interrupt, exit 0,
+// not a failed request: the server here answers only after the interrupt
+// (and then with an error the SDK does not retry, so that its abandoned
+// call ends too).
+func TestLagInterruptedMidRequestExitsZero(t *testing.T) {
+	cleanEnv(t)
+	interrupted := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-interrupted
+		time.Sleep(50 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"errorCode":"Unauthorized","errorMessage":"slow"}`)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"lag", "--group", "etl", "--watch", "--endpoint", strings.TrimPrefix(srv.URL, "http://"),
+			"--project", "demo", "--logstore", "access", "--access-key-id", cliKey.ID,
+			"--access-key-secret", cliKey.Secret}, testEnv(&out, &errb))
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	code := <-done
+	close(interrupted)
+	if code != 0 {
+		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }
 

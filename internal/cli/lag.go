@@ -64,6 +64,9 @@ func runLag(cmd *cobra.Command, s Env, o *lagOptions) error {
 	for n := 0; ; n++ {
 		shards, err := consumer.DescribeGroup(ctx, cfg)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil // interrupted mid-refresh: as done as between two
+			}
 			return fmt.Errorf("describe group %q: %w", cfg.Group, err)
 		}
 		switch {
