@@ -27,7 +27,7 @@ const sharedBit = 1 << 31
 // first), and for one whose fields take 2 GiB or more (SLS caps a log far
 // below that).
 func Pack(r Record) (p Packed, ok bool) {
-	if r.log != nil || len(r.data) >= sharedBit {
+	if r.log != nil || uint64(len(r.data)) >= sharedBit {
 		return Packed{}, false
 	}
 	p = Packed{group: r.group, data: unsafe.StringData(r.data), nanos: r.Time.UnixNano(), size: uint32(len(r.data)), shard: int32(r.Shard)}

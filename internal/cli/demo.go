@@ -122,10 +122,24 @@ func (e *demoEnv) close() error {
 			genErr = fmt.Errorf("demo generator: %w", err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// The session has stopped by now (checkpoints committed, group
+	// deleted): what is left in flight is the SDK's workers winding down
+	// in the background, against a server whose data goes with it. So a
+	// short grace, then the server cuts them (Shutdown does on timeout);
+	// that is not a failure of the run. On a loaded machine a 5 s grace
+	// ran out and the demo exited 1 with a bare "context deadline
+	// exceeded".
+	ctx, cancel := context.WithTimeout(context.Background(), demoShutdownGrace)
 	defer cancel()
-	return errors.Join(genErr, e.srv.Shutdown(ctx))
+	if err := e.srv.Shutdown(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return errors.Join(genErr, fmt.Errorf("stop the demo server: %w", err))
+	}
+	return genErr
 }
+
+// demoShutdownGrace is how long the demo's server may finish the requests
+// in flight when the demo ends.
+const demoShutdownGrace = 200 * time.Millisecond
 
 func newSDKWriter(endpoint string, key slsd.Key, project, logstore string) *demogen.SDKWriter {
 	client := sls.CreateNormalInterface(endpoint, key.ID, key.Secret, key.SecurityToken)
