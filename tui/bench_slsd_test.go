@@ -43,24 +43,11 @@ func BenchmarkKeyLatencyFromSlsd(b *testing.B) {
 }
 
 func keyLatencyFromSlsd(b *testing.B, rate int) {
-	key := slsd.Key{ID: "LTAItuibench", Secret: "tui-bench-secret-0123456789"}
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{key}, Project: "demo", Logstore: "access", Shards: 4,
-		Retention: slsd.Retention{MaxBytes: 512 << 20}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	hc := slsd.NewHTTPClient(srv.Endpoint())
-	defer hc.CloseIdleConnections()
-	writer := sls.CreateNormalInterface(srv.Endpoint(), key.ID, key.Secret, "")
-	writer.SetHTTPClient(hc)
+	srv, writer := startSlsd(b, benchKey, 4, 512<<20)
 
 	sess, err := consumer.NewSession(consumer.Config{
 		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
-		Credentials: consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
+		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
 		Compact:     true, // as slstail runs the TUI
 	})
 	if err != nil {
@@ -306,19 +293,7 @@ func BenchmarkQueryChange(b *testing.B) {
 }
 
 func queryChange(b *testing.B, queries [2]string) {
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{benchKey}, Project: "demo", Logstore: "access", Shards: 4,
-		Retention: slsd.Retention{MaxBytes: 256 << 20}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	hc := slsd.NewHTTPClient(srv.Endpoint())
-	defer hc.CloseIdleConnections()
-	writer := sls.CreateNormalInterface(srv.Endpoint(), benchKey.ID, benchKey.Secret, "")
-	writer.SetHTTPClient(hc)
+	srv, writer := startSlsd(b, benchKey, 4, 256<<20)
 	sess, err := consumer.NewSession(consumer.Config{
 		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
 		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},

@@ -35,20 +35,7 @@ func TestWithSessionAgainstSlsd(t *testing.T) {
 		t.Skip("the SDK's consumer races on its own client under -race")
 	}
 	key := slsd.Key{ID: "LTAItuitest", Secret: "tui-test-secret-0123456789"}
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{key}, Project: "demo", Logstore: "access", Shards: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	hc := slsd.NewHTTPClient(srv.Endpoint())
-	defer func() {
-		hc.CloseIdleConnections()
-		srv.Close()
-	}()
-	writer := sls.CreateNormalInterface(srv.Endpoint(), key.ID, key.Secret, "")
-	writer.SetHTTPClient(hc)
+	srv, writer := startSlsd(t, key, 4, 0)
 	seq := 0
 	write := func(n int) {
 		t.Helper()
@@ -162,20 +149,7 @@ func TestSplitAndMergeWithSession(t *testing.T) {
 		t.Skip("the SDK's consumer races on its own client under -race")
 	}
 	key := slsd.Key{ID: "LTAItuitest", Secret: "tui-test-secret-0123456789"}
-	srv, err := slsd.New(slsd.Config{Keys: []slsd.Key{key}, Project: "demo", Logstore: "access", Shards: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	hc := slsd.NewHTTPClient(srv.Endpoint())
-	defer func() {
-		hc.CloseIdleConnections()
-		srv.Close()
-	}()
-	writer := sls.CreateNormalInterface(srv.Endpoint(), key.ID, key.Secret, "")
-	writer.SetHTTPClient(hc)
+	srv, writer := startSlsd(t, key, 2, 0)
 	var written atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
