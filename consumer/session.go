@@ -325,7 +325,6 @@ func (s *Session) Wait(ctx context.Context) error {
 	}
 }
 
-// closeIdle closes the idle connections of the shared base transport.
 // closeOps ends a session made only for its own calls (newOpsSession):
 // a call abandoned by its caller's context would otherwise go on retrying
 // in the background for up to opsTimeout.
@@ -334,6 +333,7 @@ func (s *Session) closeOps() {
 	s.closeIdle()
 }
 
+// closeIdle closes the idle connections of the shared base transport.
 func (s *Session) closeIdle() {
 	if tr, ok := s.base.(interface{ CloseIdleConnections() }); ok {
 		tr.CloseIdleConnections()

@@ -100,51 +100,32 @@ func receiveEvents(ch <-chan consumer.Event, done <-chan struct{}) tea.Cmd {
 	}
 }
 
-// tick fires the next status poll. Unlike tea.Tick it ends when done is
-// closed, so no timer goroutine outlives the program.
-func tick(d time.Duration, done <-chan struct{}) tea.Cmd {
+// timerCmd sends the message made of the time d from now. Unlike tea.Tick
+// it ends when done is closed, so no timer goroutine outlives the program.
+func timerCmd(d time.Duration, done <-chan struct{}, msg func(time.Time) tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		t := time.NewTimer(d)
 		defer t.Stop()
 		select {
 		case now := <-t.C:
-			return statusTickMsg(now)
+			return msg(now)
 		case <-done:
 			return nil
 		}
 	}
+}
+
+// tick fires the next status poll.
+func tick(d time.Duration, done <-chan struct{}) tea.Cmd {
+	return timerCmd(d, done, func(now time.Time) tea.Msg { return statusTickMsg(now) })
 }
 
 // mergeTickMsg says the oldest record held in the merge reached its hold.
 type mergeTickMsg time.Time
 
-// mergeTick fires when the merge's oldest hold ends; like tick it ends when
-// done is closed.
+// mergeTick fires when the merge's oldest hold ends.
 func mergeTick(d time.Duration, done <-chan struct{}) tea.Cmd {
-	return func() tea.Msg {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case now := <-t.C:
-			return mergeTickMsg(now)
-		case <-done:
-			return nil
-		}
-	}
-}
-
-// after sends msg after d; like tick it ends when done is closed.
-func after(d time.Duration, done <-chan struct{}, msg tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return msg
-		case <-done:
-			return nil
-		}
-	}
+	return timerCmd(d, done, func(now time.Time) tea.Msg { return mergeTickMsg(now) })
 }
 
 func startCmd(ctx context.Context, lc *lifecycle, src Source) tea.Cmd {

@@ -533,7 +533,7 @@ func (m *Model) armQuick() tea.Cmd {
 		return nil
 	}
 	m.quickArmed = true
-	return after(quickPoll, m.done, quickPollMsg{})
+	return timerCmd(quickPoll, m.done, func(time.Time) tea.Msg { return quickPollMsg{} })
 }
 
 // showEarly queues the batches held while a query change was in flight,
