@@ -57,18 +57,7 @@ func TestWithSessionAgainstSlsd(t *testing.T) {
 		}
 	}
 
-	sess, err := consumer.NewSession(consumer.Config{
-		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
-		Credentials:       consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
-		From:              consumer.StartFrom{Kind: consumer.PosBegin},
-		HeartbeatInterval: time.Second,
-		CommitInterval:    200 * time.Millisecond,
-		LagInterval:       200 * time.Millisecond,
-		FetchInterval:     50 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t, srv, key, 50*time.Millisecond)
 	write(40)
 	opts := testOptions()
 	opts.Started = false
@@ -178,18 +167,7 @@ func TestSplitAndMergeWithSession(t *testing.T) {
 		}
 	}()
 
-	sess, err := consumer.NewSession(consumer.Config{
-		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
-		Credentials:       consumer.Credentials{AccessKeyID: key.ID, AccessKeySecret: key.Secret},
-		From:              consumer.StartFrom{Kind: consumer.PosBegin},
-		HeartbeatInterval: time.Second,
-		CommitInterval:    200 * time.Millisecond,
-		LagInterval:       200 * time.Millisecond,
-		FetchInterval:     20 * time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := newTestSession(t, srv, key, 20*time.Millisecond)
 	opts := testOptions()
 	opts.Started = false
 	opts.StatusInterval = 100 * time.Millisecond
