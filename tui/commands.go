@@ -67,23 +67,35 @@ func receiveBatches(ch <-chan consumer.Batch, done <-chan struct{}) tea.Cmd {
 		case <-done:
 			return nil
 		}
+		// The deadline bounds waiting for more batches, never taking those
+		// already queued: on a slow machine compacting a backlog can outlast a
+		// frame, and cutting it short then would only make more, smaller
+		// messages. The record cap bounds the work.
 		deadline := time.NewTimer(frame)
 		defer deadline.Stop()
 		for msg.records < maxCoalesce {
+			var (
+				b  consumer.Batch
+				ok bool
+			)
 			select {
-			case b, ok := <-ch:
-				if !ok {
-					msg.closed = true
+			case b, ok = <-ch:
+			default:
+				select {
+				case b, ok = <-ch:
+				case <-deadline.C:
+					return msg
+				case <-done:
 					return msg
 				}
-				b.Compact()
-				msg.batches = append(msg.batches, b)
-				msg.records += len(b.Records)
-			case <-deadline.C:
-				return msg
-			case <-done:
+			}
+			if !ok {
+				msg.closed = true
 				return msg
 			}
+			b.Compact()
+			msg.batches = append(msg.batches, b)
+			msg.records += len(b.Records)
 		}
 		return msg
 	}
