@@ -43,28 +43,11 @@ func BenchmarkKeyLatencyFromSlsd(b *testing.B) {
 }
 
 func keyLatencyFromSlsd(b *testing.B, rate int) {
-	srv, writer := startSlsd(b, benchKey, 4, 512<<20)
-
-	sess, err := consumer.NewSession(consumer.Config{
-		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
-		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
-		Compact:     true, // as slstail runs the TUI
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := sess.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		demogen.Run(ctx, demogen.NewSDKWriter(writer, "demo", "access"),
-			demogen.RunOptions{Rate: float64(rate), Shards: 4, Seed: 1, TicksPerSecond: 20})
-	}()
+	sess := streamSession(ctx, b, &wg, 512<<20, "", rate)
 
 	opts := testOptions()
 	opts.Started = true
@@ -293,28 +276,11 @@ func BenchmarkQueryChange(b *testing.B) {
 }
 
 func queryChange(b *testing.B, queries [2]string) {
-	srv, writer := startSlsd(b, benchKey, 4, 256<<20)
-	sess, err := consumer.NewSession(consumer.Config{
-		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
-		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
-		Compact:     true,
-		Query:       queries[1],
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := sess.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		demogen.Run(ctx, demogen.NewSDKWriter(writer, "demo", "access"),
-			demogen.RunOptions{Rate: 1000, Shards: 4, Seed: 1, TicksPerSecond: 20})
-	}()
+	sess := streamSession(ctx, b, &wg, 256<<20, queries[1], 1000)
 	opts := testOptions()
 	opts.Started = true
 	opts.StatusInterval = 500 * time.Millisecond // the default
@@ -411,4 +377,31 @@ func (p *queryProbe) View() string {
 		}
 	}
 	return v
+}
+
+// streamSession starts slsd with a 4-shard demo logstore of maxBytes, the
+// demo generator writing rate logs/s into it until ctx ends (wg.Done when
+// it returns), and a Session on it with query that compacts its records as
+// slstail runs the TUI.
+func streamSession(ctx context.Context, b *testing.B, wg *sync.WaitGroup, maxBytes int64, query string, rate int) *consumer.Session {
+	b.Helper()
+	srv, writer := startSlsd(b, benchKey, 4, maxBytes)
+	sess, err := consumer.NewSession(consumer.Config{
+		Endpoint: srv.Endpoint(), Project: "demo", Logstore: "access",
+		Credentials: consumer.Credentials{AccessKeyID: benchKey.ID, AccessKeySecret: benchKey.Secret},
+		Compact:     true,
+		Query:       query,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := sess.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	go func() {
+		defer wg.Done()
+		demogen.Run(ctx, demogen.NewSDKWriter(writer, "demo", "access"),
+			demogen.RunOptions{Rate: float64(rate), Shards: 4, Seed: 1, TicksPerSecond: 20})
+	}()
+	return sess
 }

@@ -32,30 +32,35 @@ func facetBuffer() *chunkRing {
 		if i == 40 {
 			buf.push(noteEntry("query: * (continuing)"))
 		}
-		var fs []consumer.Field
-		switch {
-		case i < 50:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.1:80"})
-		case i < 80:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.2:80"})
-		case i < 95:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.3:80"})
-		}
-		status := "200"
-		switch i % 10 {
-		case 0:
-			status = "503"
-		case 1:
-			status = "404"
-		}
-		rt := fmt.Sprintf("%.3f", float64(i+1)/1000)
-		if i == 7 {
-			rt = "-"
-		}
-		fs = append(fs, consumer.Field{Key: "status", Value: status}, consumer.Field{Key: "request_time", Value: rt})
-		buf.push(logEntry(recWith(i%2, i, fs...)))
+		buf.push(logEntry(recWith(i%2, i, knownFields(i)...)))
 	}
 	return buf
+}
+
+// knownFields are the fields of log i of the known buffer.
+func knownFields(i int) []consumer.Field {
+	var fs []consumer.Field
+	switch {
+	case i < 50:
+		fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.1:80"})
+	case i < 80:
+		fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.2:80"})
+	case i < 95:
+		fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.3:80"})
+	}
+	status := "200"
+	switch i % 10 {
+	case 0:
+		status = "503"
+	case 1:
+		status = "404"
+	}
+	rt := fmt.Sprintf("%.3f", float64(i+1)/1000)
+	if i == 7 {
+		rt = "-"
+	}
+	fs = append(fs, consumer.Field{Key: "status", Value: status}, consumer.Field{Key: "request_time", Value: rt})
+	return fs
 }
 
 func TestFacetCounts(t *testing.T) {

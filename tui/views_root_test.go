@@ -27,28 +27,7 @@ func knownBatches() batchMsg {
 	var msg batchMsg
 	byShard := [2][]consumer.Record{}
 	for i := range 100 {
-		var fs []consumer.Field
-		switch {
-		case i < 50:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.1:80"})
-		case i < 80:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.2:80"})
-		case i < 95:
-			fs = append(fs, consumer.Field{Key: "upstream_addr", Value: "10.0.0.3:80"})
-		}
-		status := "200"
-		switch i % 10 {
-		case 0:
-			status = "503"
-		case 1:
-			status = "404"
-		}
-		rt := fmt.Sprintf("%.3f", float64(i+1)/1000)
-		if i == 7 {
-			rt = "-"
-		}
-		fs = append(fs, consumer.Field{Key: "status", Value: status}, consumer.Field{Key: "request_time", Value: rt},
-			consumer.Field{Key: "uri", Value: fmt.Sprintf("/k/%d", i)})
+		fs := append(knownFields(i), consumer.Field{Key: "uri", Value: fmt.Sprintf("/k/%d", i)})
 		byShard[i%2] = append(byShard[i%2], recWith(i%2, i, fs...))
 	}
 	for s, recs := range byShard {
