@@ -359,6 +359,14 @@ func (tm *tmuxRun) capture() screen {
 	return tm.last
 }
 
+// tryCapture is capture for when slstail may be exiting: the tmux server
+// ends with its only pane, so a failed capture is not an error by itself.
+func (tm *tmuxRun) tryCapture() {
+	if out, err := exec.Command("tmux", "-L", tm.socket, "capture-pane", "-p", "-t", "main").Output(); err == nil {
+		tm.last = newScreen(string(out))
+	}
+}
+
 // waitFor polls the screen until cond holds. The deadline is generous: it
 // bounds a broken run, it does not measure speed.
 func (tm *tmuxRun) waitFor(what string, cond func(screen) bool) screen {
@@ -391,7 +399,9 @@ func (tm *tmuxRun) waitExit() int {
 			}
 			return code
 		}
-		tm.capture()
+		// The shell creates the exit file before it writes the code and
+		// ends the session right after: the capture may find no server.
+		tm.tryCapture()
 		time.Sleep(200 * time.Millisecond)
 	}
 	tm.t.Fatalf("slstail did not exit; screen:\n%s", tm.last.text)
