@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/slstail/slstail/internal/leaktest"
 )
 
 func TestSessionNamedGroupSplitsShardsAndFailsOver(t *testing.T) {
@@ -97,7 +99,7 @@ func TestSessionTwentyRestartsLeakNothing(t *testing.T) {
 	<-c.done
 	c.check(t, 0, 21*20)
 	e.close()
-	if err := settled(before); err != nil {
+	if err := leaktest.Settled(5*time.Second, before); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,35 +11,14 @@ import (
 	"time"
 
 	sls "github.com/aliyun/aliyun-log-go-sdk"
-	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/slstail/slstail/internal/leaktest"
 	"github.com/slstail/slstail/slsd"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if err := settled(); err != nil {
-			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-// settled waits for goroutines to end. The SDK's heartbeat goroutine
-// outlives StopAndWait by up to one heartbeat interval (heart_beat.go
-// sleeps a whole interval before it checks its shutdown flag), longer than goleak's own retries wait.
-func settled(opts ...goleak.Option) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		err := goleak.Find(opts...)
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	os.Exit(leaktest.Check(m.Run(), 5*time.Second))
 }
 
 const (

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/leaktest"
 	"github.com/slstail/slstail/themes"
 	"go.uber.org/goleak"
 )
@@ -30,30 +31,9 @@ func TestMain(m *testing.M) {
 	// the terminal running the tests.
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
-	code := m.Run()
-	if code == 0 {
-		if err := settled(); err != nil {
-			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-// settled waits for goroutines to end: ours end when the model's done
-// channel closes, but the SDK's heartbeat goroutine (in the slsd-backed
-// test) outlives the session's Stop by up to a heartbeat interval, longer
-// than goleak's own retries wait. teatest leaves one goroutine per test
-// model waiting for SIGINT.
-func settled() error {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		err := goleak.Find(goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2"))
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	// teatest leaves one goroutine per test model waiting for SIGINT.
+	os.Exit(leaktest.Check(m.Run(), 5*time.Second,
+		goleak.IgnoreTopFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")))
 }
 
 // testOptions fix everything that could vary between runs: clock, zone,
