@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -96,8 +97,11 @@ func Run(ctx context.Context, w Writer, opts RunOptions) error {
 }
 
 // run is Run with the ticks supplied, so that tests can drive the clock.
-// Logs are stamped with the tick's time. It returns when ctx is done or
-// ticks is closed.
+// A tick's logs are stamped with times between the tick before and this
+// one, the way a log agent ships what a server wrote since its last send:
+// at random, as requests arrive, and in order within a shard.
+// One timestamp for a whole group would show a live tail in blocks of
+// equal times. It returns when ctx is done or ticks is closed.
 func run(ctx context.Context, w Writer, opts RunOptions, ticks <-chan time.Time, start time.Time) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -132,8 +136,10 @@ func run(ctx context.Context, w Writer, opts RunOptions, ticks <-chan time.Time,
 	}
 
 	g := New(opts.Seed, opts.Generator)
+	arrivals := arrivals{rng: rand.New(rand.NewPCG(opts.Seed, 0x61727269766573))} // "arrives"
 	p := pacer{rate: opts.Rate, start: start}
-	next := 0 // the shard that gets the first of the remainder
+	next := 0     // the shard that gets the first of the remainder
+	prev := start // the tick before, from which this tick's logs are spread
 	send := func(shard int, lg *sls.LogGroup) bool {
 		select {
 		case queues[shard] <- lg:
@@ -155,18 +161,23 @@ func run(ctx context.Context, w Writer, opts RunOptions, ticks <-chan time.Time,
 				}
 			}
 			n := p.due(t)
+			span := max(t.Sub(prev), 0)
+			prev = t
 			for i := range opts.Shards {
 				shard := (next + i) % opts.Shards
 				share := n / opts.Shards
 				if i < n%opts.Shards {
 					share++
 				}
-				for share > 0 {
-					size := min(share, opts.MaxGroupSize)
-					if !send(shard, g.LogGroup(t, size)) {
+				at := arrivals.spread(share, span)
+				for off := 0; off < share; {
+					size := min(share-off, opts.MaxGroupSize)
+					lg := g.LogGroup(t, size)
+					stamp(lg, t.Add(-span), at[off:off+size])
+					if !send(shard, lg) {
 						return
 					}
-					share -= size
+					off += size
 				}
 			}
 			next = (next + n) % opts.Shards
@@ -214,4 +225,37 @@ func permanent(err error) bool {
 		return !strings.Contains(e.Code, "Quota")
 	}
 	return false
+}
+
+// arrivals draws the times at which a tick's requests arrived.
+type arrivals struct {
+	rng  *rand.Rand
+	sums []float64
+	at   []time.Duration
+}
+
+// spread returns n offsets in (0, span], ascending, distributed as n
+// requests arriving at random (a Poisson process given its count): the
+// normalised running sums of n+1 exponential gaps, which needs no sort.
+// The slice is reused by the next call.
+func (a *arrivals) spread(n int, span time.Duration) []time.Duration {
+	a.sums, a.at = a.sums[:0], a.at[:0]
+	sum := 0.0
+	for range n {
+		sum += a.rng.ExpFloat64()
+		a.sums = append(a.sums, sum)
+	}
+	total := sum + a.rng.ExpFloat64()
+	for _, s := range a.sums {
+		a.at = append(a.at, max(time.Duration(s/total*float64(span)), 1))
+	}
+	return a.at
+}
+
+// stamp sets the times of lg's logs to from plus the given offsets.
+func stamp(lg *sls.LogGroup, from time.Time, offsets []time.Duration) {
+	for i, l := range lg.Logs {
+		at := from.Add(offsets[i])
+		*l.Time, *l.TimeNs = uint32(at.Unix()), uint32(at.Nanosecond())
+	}
 }

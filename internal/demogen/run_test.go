@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,14 +25,15 @@ type recorder struct {
 	logs   map[int]int // per shard
 	groups int
 	sizes  []int
-	times  map[int64]int // logs per Unix nanosecond
+	times  map[int64]int   // logs per Unix nanosecond
+	order  map[int][]int64 // per shard, its logs' times as written
 	fail   func(shard, call int) error
 	calls  int
 	wrote  chan struct{} // gets a value after each write, if there is room
 }
 
 func newRecorder() *recorder {
-	return &recorder{logs: map[int]int{}, times: map[int64]int{}, wrote: make(chan struct{}, 1)}
+	return &recorder{logs: map[int]int{}, times: map[int64]int{}, order: map[int][]int64{}, wrote: make(chan struct{}, 1)}
 }
 
 func (r *recorder) WriteLogGroup(_ context.Context, shard int, lg *sls.LogGroup) error {
@@ -47,7 +49,9 @@ func (r *recorder) WriteLogGroup(_ context.Context, shard int, lg *sls.LogGroup)
 	r.logs[shard] += len(lg.Logs)
 	r.sizes = append(r.sizes, len(lg.Logs))
 	for _, l := range lg.Logs {
-		r.times[int64(l.GetTime())*1e9+int64(l.GetTimeNs())]++
+		ns := int64(l.GetTime())*1e9 + int64(l.GetTimeNs())
+		r.times[ns]++
+		r.order[shard] = append(r.order[shard], ns)
 	}
 	select {
 	case r.wrote <- struct{}{}:
@@ -136,15 +140,32 @@ func TestRunPacing(t *testing.T) {
 	}
 }
 
-func TestRunStampsTickTime(t *testing.T) {
+// A tick's logs are spread over the time since the tick before, each at a
+// time of its own, and each shard's in the order they are written, also
+// when a shard's share is cut into several groups.
+func TestRunSpreadsTimesSinceTheLastTick(t *testing.T) {
 	rec := newRecorder()
-	if err := runTicks(t, rec, RunOptions{Rate: 100}, every(time.Second, 3)); err != nil {
+	if err := runTicks(t, rec, RunOptions{Rate: 100, MaxGroupSize: 10}, every(time.Second, 3)); err != nil {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 3; i++ {
-		at := epoch.Add(time.Duration(i) * time.Second)
-		if rec.times[at.UnixNano()] != 100 {
-			t.Errorf("%d logs at %v, want 100 (all: %v)", rec.times[at.UnixNano()], at, rec.times)
+		from, to := epoch.Add(time.Duration(i-1)*time.Second).UnixNano(), epoch.Add(time.Duration(i)*time.Second).UnixNano()
+		n := 0
+		for ns, c := range rec.times {
+			if ns > from && ns <= to {
+				n += c
+			}
+		}
+		if n != 100 {
+			t.Errorf("tick %d: %d logs in (%d, %d], want 100", i, n, from, to)
+		}
+	}
+	if len(rec.times) != 300 {
+		t.Errorf("300 logs at %d distinct times, want every time its own", len(rec.times))
+	}
+	for shard, times := range rec.order {
+		if !slices.IsSorted(times) {
+			t.Errorf("shard %d: times out of order: %v", shard, times)
 		}
 	}
 }
