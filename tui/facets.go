@@ -45,9 +45,12 @@ type facetResult struct {
 	// numeric: every value present parses as a number ("-" and "" count as
 	// missing, as nginx writes them); stats are then set, over numbers.
 	numeric bool
-	numbers int
-	stats   numStats
-	hist    []histBucket
+	// fractional: some distinct value has a fraction (request_time); a
+	// field of whole numbers may be a code (status) rather than a measure.
+	fractional bool
+	numbers    int
+	stats      numStats
+	hist       []histBucket
 }
 
 // numStats are the order statistics of a numeric field.
@@ -118,8 +121,11 @@ func countFacet(ctx context.Context, snap *bufSnap, view lineFilter, field strin
 		}
 		counts[v] = 1
 		if !missingNumber(v) {
-			if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(f) {
+			switch f, err := strconv.ParseFloat(v, 64); {
+			case err != nil || math.IsNaN(f):
 				notNum++
+			case f != math.Trunc(f):
+				res.fractional = true
 			}
 		}
 	})
@@ -134,6 +140,21 @@ func countFacet(ctx context.Context, snap *bufSnap, view lineFilter, field strin
 		res.numeric = res.numbers > 0
 	}
 	return res, true
+}
+
+// showNumbers reports whether the field reads better as order statistics
+// than as its top values: a measure does, a code does not. Whole numbers
+// with few distinct values are taken for codes (HTTP status: 200, 304, 404,
+// 499, 503, … rarely more than a few dozen), numbers with fractions for
+// measures once they have enough values for percentiles to mean something.
+func (r *facetResult) showNumbers() bool {
+	if !r.numeric {
+		return false
+	}
+	if r.fractional {
+		return r.distinct >= numericMinDistinct
+	}
+	return r.distinct >= codeMaxDistinct
 }
 
 // missingNumber is how logs write "no number": nginx's "-", or nothing.

@@ -98,6 +98,36 @@ func TestFacetCounts(t *testing.T) {
 	}
 }
 
+// Whole numbers with a few dozen values are codes (status) and open on
+// their values; numbers with fractions, or many values, open on their
+// statistics.
+func TestFacetShowNumbersTellsCodesFromMeasures(t *testing.T) {
+	snap := facetBuffer().snapshot()
+	all := lineFilter{shard: -1}
+	status, _ := countFacet(context.Background(), snap, all, "status", 10)
+	rt, _ := countFacet(context.Background(), snap, all, "request_time", 10)
+	if status.fractional || !rt.fractional {
+		t.Fatalf("fractional: status %v, request_time %v", status.fractional, rt.fractional)
+	}
+	if status.showNumbers() || !rt.showNumbers() {
+		t.Fatalf("showNumbers: status %v, request_time %v", status.showNumbers(), rt.showNumbers())
+	}
+	for _, tc := range []struct {
+		res  facetResult
+		want bool
+	}{
+		{facetResult{numeric: true, distinct: 20}, false},                   // 20 status codes
+		{facetResult{numeric: true, distinct: codeMaxDistinct}, true},       // body_bytes_sent
+		{facetResult{numeric: true, fractional: true, distinct: 20}, true},  // request_time
+		{facetResult{numeric: true, fractional: true, distinct: 3}, false},  // too few for percentiles
+		{facetResult{numeric: false, distinct: codeMaxDistinct * 2}, false}, // not numbers
+	} {
+		if got := tc.res.showNumbers(); got != tc.want {
+			t.Errorf("%+v: showNumbers %v, want %v", tc.res, got, tc.want)
+		}
+	}
+}
+
 func TestFacetNumeric(t *testing.T) {
 	res, _ := countFacet(context.Background(), facetBuffer().snapshot(), lineFilter{shard: -1}, "request_time", 10)
 	if !res.numeric || res.numbers != 99 || res.present != 100 {

@@ -54,9 +54,13 @@ type facetDeps struct {
 // facetTop is how many values a count keeps for the list.
 const facetTop = 500
 
-// numericMinDistinct: a numeric field with fewer distinct values than this
-// (status: 200, 404, 503) is a category, and shows its values first.
-const numericMinDistinct = 16
+// A numeric field shows its values first, as a category, below these many
+// distinct values: numericMinDistinct for numbers with fractions,
+// codeMaxDistinct for whole numbers (see facetResult.showNumbers).
+const (
+	numericMinDistinct = 16
+	codeMaxDistinct    = 64
+)
 
 // facetView is the facet overlay: a field input with tab completion, then
 // the field's top values (value, count, share, bar) with a cursor, or for a
@@ -157,7 +161,7 @@ func (f *facetView) Update(msg tea.Msg) tea.Cmd {
 		if f.jobs.take(msg.id) {
 			f.res = &msg.res
 			f.asOf = f.deps.now()
-			f.numbers = msg.res.numeric && msg.res.distinct >= numericMinDistinct
+			f.numbers = msg.res.showNumbers()
 			f.cursor, f.offset = 0, 0
 		}
 		return nil
