@@ -238,7 +238,7 @@ func (t *lagTable) row(s *consumer.ShardStatus, sel bool, show []bool, sparkW in
 		lagStyle.Render(cell(lag, 9, true)),
 		cell(rate(s.LogsInPerSec), 8, true),
 		cell(rate(s.LogsOutPerSec), 8, true),
-		cell(strconv.FormatInt(s.Delivered, 10), 10, true),
+		cell(formatCount(int(s.Delivered)), 10, true),
 		th.Spark.Render(sparkline(t.history[s.Shard], sparkW)),
 	}
 	mark := " "
@@ -295,8 +295,8 @@ func (t *lagTable) footer() string {
 	if readOnly > 0 || done > 0 {
 		shards += fmt.Sprintf(" (%d read-only, %d done)", readOnly, done)
 	}
-	return t.theme.Dim.Render(truncateText(fmt.Sprintf(" %s · in %s/s · out %s/s · delivered %d · query generation %d · lag warn %s, alarm %s",
-		shards, rate(st.LogsInPerSec), rate(st.LogsOutPerSec), st.Delivered, st.Generation,
+	return t.theme.Dim.Render(truncateText(fmt.Sprintf(" %s · in %s/s · out %s/s · delivered %s · query generation %d · lag warn %s, alarm %s",
+		shards, rate(st.LogsInPerSec), rate(st.LogsOutPerSec), formatCount(int(st.Delivered)), st.Generation,
 		humanDuration(t.lag.warn), humanDuration(t.lag.alarm)), t.width))
 }
 
@@ -309,11 +309,14 @@ func cell(s string, w int, right bool) string {
 	return s + pad
 }
 
+// clock is a checkpoint's or a shard end's receive time. SLS gives those
+// in whole seconds (GetCursorTime), so a fraction would claim a precision
+// nobody measured.
 func clock(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(loc).Format("15:04:05.0")
+	return t.In(loc).Format("15:04:05")
 }
 
 // rate formats a per-second rate compactly: 950, 12.3k, 1.2M.
