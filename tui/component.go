@@ -61,18 +61,35 @@ type (
 // return: nothing in them must change where the next key goes, which a
 // command cannot promise (its message arrives after keys already queued).
 type (
-	// noticeMsg asks for a line of feedback in the status line.
+	// noticeMsg asks for a line of feedback in the status line. A notice
+	// with a topic is one of a series (the search's "no match"): an empty
+	// text of the same topic takes it back once it no longer holds.
 	noticeMsg struct {
 		level noticeLevel
 		text  string
+		topic string
 	}
 	// closeMsg asks the root to close the overlay that sent it.
 	closeMsg struct{}
 )
 
 func notify(level noticeLevel, text string) tea.Cmd {
-	return func() tea.Msg { return noticeMsg{level, text} }
+	return func() tea.Msg { return noticeMsg{level: level, text: text} }
 }
+
+// notifyAbout is notify for a notice of topic.
+func notifyAbout(topic string, level noticeLevel, text string) tea.Cmd {
+	return func() tea.Msg { return noticeMsg{level: level, text: text, topic: topic} }
+}
+
+// clearNotice takes back the notice of topic, if it is still shown.
+func clearNotice(topic string) tea.Cmd {
+	return func() tea.Msg { return noticeMsg{topic: topic} }
+}
+
+// topicSearch is the topic of the search's notices: a match found, or a
+// new pattern, makes the last "no match" or bad expression stale.
+const topicSearch = "search"
 
 // Hints name keys by their bindings, so that a rebinding shows in them; a
 // disabled binding is left out.

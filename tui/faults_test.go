@@ -54,7 +54,7 @@ func TestFailedSessionSaysWhatToDo(t *testing.T) {
 			t.Fatalf("status line %q lacks %q", status, want)
 		}
 	}
-	send(m, noticeMsg{noticeInfo, "copied 12 bytes"})
+	send(m, noticeMsg{level: noticeInfo, text: "copied 12 bytes"})
 	m.notice = "" // the info notice expired
 	send(m, statusTickMsg(t0))
 	if s := lastLine(m); !strings.Contains(s, "the tail has stopped") {

@@ -442,11 +442,11 @@ func (l *logs) onPrompt(msg promptResult) tea.Cmd {
 	case promptSearch:
 		if v == "" {
 			l.setSearch(nil)
-			return nil
+			return clearNotice(topicSearch)
 		}
 		m, err := compileMatcher(v)
 		if err != nil {
-			return notify(noticeError, "search: "+err.Error())
+			return notifyAbout(topicSearch, noticeError, "search: "+err.Error())
 		}
 		l.setSearch(m)
 		return l.findMatch(-1, true)
@@ -548,7 +548,7 @@ func (l *logs) findMatch(dir int, fromCursor bool) tea.Cmd {
 		// "/" starts at the cursor line itself.
 		if e := v.cursorEntry(); e != nil && l.search.matchEntry(e) {
 			v.jump(ls, v.cursor)
-			return nil
+			return clearNotice(topicSearch)
 		}
 	}
 	seq, ok := v.find(ls, l.search, dir)
@@ -557,10 +557,11 @@ func (l *logs) findMatch(dir int, fromCursor bool) tea.Cmd {
 		if dir > 0 {
 			where = "newer"
 		}
-		return notify(noticeWarn, fmt.Sprintf("no %s match for %q", where, l.search.pattern))
+		// Quoted as typed: %q would double every backslash of a regexp.
+		return notifyAbout(topicSearch, noticeWarn, fmt.Sprintf("no %s match for \"%s\"", where, l.search.pattern))
 	}
 	v.jump(ls, seq)
-	return nil
+	return clearNotice(topicSearch)
 }
 
 func (l *logs) defaultSavePath() string {

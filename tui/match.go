@@ -20,7 +20,9 @@ import (
 // as in less and vim).
 //
 // "re:EXPR" is a regular expression (Go's RE2 syntax) that matches a log
-// when it matches a key or a value; "key=re:EXPR" matches the values of the
+// when it matches a key or a value, or, when EXPR has an "=", a field as
+// the line shows it ("key=value": re:status=5\d\d reads as it looks);
+// "key=re:EXPR" matches the values of the
 // keys that contain "key". Smart case applies to the expression's literal
 // letters (an escape such as \S or \D is not an upper-case letter).
 // "key==text" is exact: the field named key (exactly) has the value text
@@ -33,6 +35,7 @@ type matcher struct {
 	pattern   string // as typed
 	key, text string // the parts matched (lower-cased when fold)
 	re        *regexp.Regexp
+	pairs     bool // re is also tried on "key=value"
 	keyed     bool
 	exact     bool                                 // key==text
 	get       func(consumer.Record) (string, bool) // the exact key's value (meta fields too)
@@ -128,6 +131,7 @@ func compileMatcher(pattern string) (*matcher, error) {
 		}
 	} else {
 		m.fold = !hasUpperLiteral(expr)
+		m.pairs = strings.Contains(expr, "=")
 	}
 	if isRe {
 		src := expr
@@ -259,6 +263,7 @@ func (m *matcher) matchRegexp(e *entry) bool {
 		return !m.negate && !m.keyed && m.re.MatchString(e.noteText())
 	}
 	hit := false
+	var kv []byte // one buffer a log for the "key=value" tries
 	for k, v := range e.rec().Fields() {
 		if m.keyed {
 			if m.contains(k, m.key) && m.re.MatchString(v) {
@@ -270,6 +275,13 @@ func (m *matcher) matchRegexp(e *entry) bool {
 		if m.re.MatchString(k) || m.re.MatchString(v) {
 			hit = true
 			break
+		}
+		if m.pairs {
+			kv = append(append(append(kv[:0], k...), '='), v...)
+			if m.re.Match(kv) {
+				hit = true
+				break
+			}
 		}
 	}
 	return hit != m.negate

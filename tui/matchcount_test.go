@@ -37,6 +37,11 @@ func TestMatcherRegexp(t *testing.T) {
 		{`!status=re:^2`, true},       //
 		{`re:10\.0\.3\.\d+:80`, true}, // dots escaped
 		{`re:a=b`, false},             // "=" inside a regexp is not a key separator
+		{`re:status=5\d\d`, true},     // ... but it is tried on key=value, as the line shows a field
+		{`re:^status=50[34]$`, true},  //
+		{`re:status=4\d\d`, false},    //
+		{`re:=/api/v1`, true},         // a value's start
+		{`!re:status=5\d\d`, false},   //
 	}
 	for _, tt := range tests {
 		m, err := compileMatcher(tt.pat)

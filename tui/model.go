@@ -110,7 +110,8 @@ type Model struct {
 	noticeAt    time.Time
 	// noticeNet says the notice is a network fault: it is shown with the
 	// attempt count of the status, the figure the header shows.
-	noticeNet bool
+	noticeNet   bool
+	noticeTopic string // see noticeMsg
 	// failure says why the session cannot go on (EventFailed), and what to
 	// do: the status line shows it whenever no other notice does.
 	failure string
@@ -346,7 +347,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case noticeMsg:
+		if msg.text == "" {
+			if msg.topic != "" && m.noticeTopic == msg.topic {
+				m.notice, m.noticeTopic = "", ""
+			}
+			return nil
+		}
 		m.setNotice(msg.level, msg.text)
+		m.noticeTopic = msg.topic
 		return nil
 	case facetResultMsg:
 		return m.facets.Update(msg)
@@ -659,7 +667,7 @@ func spaced(s string) string {
 
 func (m *Model) setNotice(level noticeLevel, text string) {
 	m.notice, m.noticeLevel, m.noticeAt = text, level, m.opts.Now()
-	m.noticeNet = false
+	m.noticeNet, m.noticeTopic = false, ""
 }
 
 // focused is the component whose text field has the keys, if one is open:

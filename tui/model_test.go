@@ -323,9 +323,28 @@ func TestSearchJumpsToMatches(t *testing.T) {
 	if !strings.Contains(m.View(), "no older match") {
 		t.Error("no notice when there is no older match")
 	}
-	send(m, press("N")...)
+	run(t, m, send(m, press("N")...))
 	if got := m.store.lines(-1).Pos(m.logs.tail.cursor); got != first {
 		t.Errorf("N went to %d, want %d", got, first)
+	}
+	// The match found takes back the "no match" (a warning, which would
+	// otherwise stay, and take the counter's place at 80 columns).
+	if m.notice != "" {
+		t.Errorf("notice %q after a match was found", m.notice)
+	}
+	// A regexp is quoted as typed, and a new search that finds its match
+	// takes back the last one's "no match" too.
+	send(m, press("/", "ctrl+u")...) // the prompt opens on the last pattern
+	typeText(m, `re:items/9\d{3}`)
+	run(t, m, send(m, press("enter")...))
+	if want := `no older match for "re:items/9\d{3}"`; m.notice != want {
+		t.Errorf("notice %q, want %q", m.notice, want)
+	}
+	send(m, press("/", "ctrl+u")...)
+	typeText(m, `re:status=5\d\d`)
+	run(t, m, send(m, press("enter")...))
+	if m.notice != "" {
+		t.Errorf("notice %q after a search that found its match", m.notice)
 	}
 	send(m, press("esc")...)
 	if m.logs.search != nil {
