@@ -93,6 +93,21 @@ const (
 
 func (t *timelineView) chartWidth() int { return max(t.width-yLabelW-1, 1) }
 
+// maxCellW bounds how wide one second's bar grows when the buffer spans
+// fewer seconds than the chart has columns (the first minute of a tail):
+// wide enough to read and to aim the cursor at, not so wide that a few
+// seconds look like a trend.
+const maxCellW = 6
+
+// cellWidth is how many characters each of n columns takes: the chart
+// fills the width with few seconds, one character a column with many.
+func (t *timelineView) cellWidth(n int) int {
+	if n <= 0 {
+		return 1
+	}
+	return clamp(t.chartWidth()/n, 1, maxCellW)
+}
+
 func (t *timelineView) cols() ([]column, int) {
 	if t.data == nil {
 		return nil, 1
@@ -209,6 +224,14 @@ func (t *timelineView) chart(cols []column, k int) []string {
 		top = max(top, col.all)
 	}
 	top = niceCeil(top)
+	cw := t.cellWidth(len(cols))
+	// Bars three or more characters wide keep a gap, so that seconds read
+	// as bars rather than as one area.
+	barW := cw
+	if cw >= 3 {
+		barW = cw - 1
+	}
+	gap := strings.Repeat(" ", cw-barW)
 	mono := th.Name == "mono" && t.label != ""
 	var out []string
 	for r := barRows - 1; r >= 0; r-- {
@@ -231,33 +254,34 @@ func (t *timelineView) chart(cols []column, k int) []string {
 				// below the top of the bar, the cell goes to the nearer.
 				fm = 8 * ((fm + 4) / 8)
 			}
-			cell := " "
+			cell := strings.Repeat(" ", barW)
 			switch {
 			case fm > 0:
-				cell = th.Spark.Render(vbarEighths[fm])
+				cell = th.Spark.Render(strings.Repeat(vbarEighths[fm], barW))
 			case fa == 8 && mono:
 				// Without colour, the lines that do not match are shaded,
 				// so that the matching part stands apart.
-				cell = th.Dim.Render("░")
+				cell = th.Dim.Render(strings.Repeat("░", barW))
 			case fa > 0:
-				cell = th.Dim.Render(vbarEighths[fa])
+				cell = th.Dim.Render(strings.Repeat(vbarEighths[fa], barW))
 			}
 			if i == c && fa == 0 && fm == 0 {
-				cell = th.Dim.Render("┊")
+				cell = th.Dim.Render("┊") + strings.Repeat(" ", barW-1)
 			}
 			b.WriteString(cell)
+			b.WriteString(gap)
 		}
 		out = append(out, b.String())
 	}
 	// The axis, with the cursor, and the time labels under their ticks.
-	axis := []rune(strings.Repeat("─", len(cols)))
-	labels := []rune(strings.Repeat(" ", len(cols)+8))
-	for i := 0; i < len(cols); i += tickEvery {
-		axis[i] = '┬'
+	axis := []rune(strings.Repeat("─", len(cols)*cw))
+	labels := []rune(strings.Repeat(" ", len(cols)*cw+8))
+	for i := 0; i < len(cols); i += (tickEvery + cw - 1) / cw {
+		axis[i*cw] = '┬'
 		at := time.Unix(d.start+int64(cols[i].from), 0).In(t.deps.loc).Format("15:04:05")
-		copy(labels[i:], []rune(at))
+		copy(labels[i*cw:], []rune(at))
 	}
-	axis[c] = '▲'
+	axis[c*cw] = '▲'
 	out = append(out, strings.Repeat(" ", yLabelW-1)+"└"+string(axis))
 	lab := string(labels)
 	out = append(out, strings.Repeat(" ", yLabelW)+truncateText(strings.TrimRight(lab, " "), max(t.width-yLabelW, 0)))
@@ -296,7 +320,8 @@ func (t *timelineView) chart(cols []column, k int) []string {
 		var b strings.Builder
 		b.WriteString(fmt.Sprintf("%*s ", yLabelW-1, "s"+fmt.Sprint(s)))
 		for _, v := range vals {
-			b.WriteString(vbarEighths[clamp(eighths(v, smax, 1), 0, 8)])
+			b.WriteString(strings.Repeat(vbarEighths[clamp(eighths(v, smax, 1), 0, 8)], barW))
+			b.WriteString(gap)
 		}
 		out = append(out, th.Shard(s).Render(b.String()))
 	}
@@ -321,7 +346,8 @@ func plural(n int, word string) string {
 	return formatCount(n) + " " + word + "s"
 }
 
-// tickEvery spaces the time labels: "15:04:05" and a gap fit between two.
+// tickEvery spaces the time labels, in characters: "15:04:05" and a gap
+// fit between two.
 const tickEvery = 10
 
 // niceCeil rounds a chart's top up to 1, 2 or 5 times a power of ten, so
