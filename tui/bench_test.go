@@ -130,12 +130,17 @@ func BenchmarkUpdateBatch(b *testing.B) {
 }
 
 // BenchmarkFilter measures setting a local filter over a full buffer: the
-// one O(buffer) operation, run on a key press.
+// one O(buffer) operation, run on a key press. The regexps are one on
+// values and one with an "=", which is also tried on every key=value.
 func BenchmarkFilter(b *testing.B) {
-	m := benchModel(b, 100_000, 4)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		m.store.setFilter(newMatcher("status=500"))
+	for _, pat := range []string{"status=500", `re:^50\d$`, `re:status.50\d`, `re:status=50\d`} {
+		b.Run(pat, func(b *testing.B) {
+			m := benchModel(b, 100_000, 4)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				m.store.setFilter(newMatcher(pat))
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -140,5 +141,45 @@ func TestMatchCountView(t *testing.T) {
 	c.onResult(cmd().(matchCountMsg), buf)
 	if _, total := c.position(buf.next); total != 5 {
 		t.Fatalf("shard 1 has %d matches, want 5", total)
+	}
+}
+
+// Matching lower-cased text without (?i) must agree with (?i) on the text
+// as it is, for every expression lowerable allows, and lowerable must turn
+// away an escape naming an upper-case letter.
+func TestRegexpLowerCasedAgreesWithFold(t *testing.T) {
+	exprs := []string{`status=5\d\d`, `^get$`, `[a-z]+/\d+`, `[^a-z]`, `\bmozilla\b`, `\S+_addr`, `a.c`, `\x41`, `\101`, `\pL`}
+	texts := []string{"status=503", "STATUS=504", "GET", "get", "Items/42", "AB", "1", "Mozilla/5.0", "upstream_addr", "aXc", "A", "É", "é/7", ""}
+	for _, expr := range exprs {
+		wantLowerable := !strings.Contains(expr, `\x`) && !strings.Contains(expr, `\1`) && !strings.Contains(expr, `\p`)
+		if got := lowerable(expr); got != wantLowerable {
+			t.Errorf("lowerable(%q) = %v, want %v", expr, got, wantLowerable)
+		}
+		if !wantLowerable {
+			continue
+		}
+		m, err := compileMatcher("re:" + expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.lowRe = regexp.MustCompile(expr) // whether or not it is worth it
+		for _, s := range texts {
+			var buf []byte
+			if got, want := m.reMatch(s, &buf), m.re.MatchString(s); got != want {
+				t.Errorf("%q on %q: %v, (?i) says %v", expr, s, got, want)
+			}
+		}
+	}
+	// Used where it pays: a literal prefix to scan for, not anchored.
+	for expr, want := range map[string]bool{`status=5\d\d`: true, `^status`: false, `[a-z]+/\d+`: false, `mozilla`: true} {
+		if m, _ := compileMatcher("re:" + expr); (m.lowRe != nil) != want {
+			t.Errorf("%q: lower-cased matching %v, want %v", expr, m.lowRe != nil, want)
+		}
+	}
+	// key=value, lower-cased the same way.
+	m, _ := compileMatcher(`re:status=5\d\d`)
+	var buf []byte
+	if !m.matchPair("Status", "503", &buf) || m.matchPair("status", "404", &buf) {
+		t.Error("matchPair")
 	}
 }
