@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -57,6 +58,16 @@ type logs struct {
 	// waiting is why the session holds no shard, as of the last status
 	// (Status.Waiting): said where the log area would wait for logs.
 	waiting string
+
+	// filtering is the local filter being indexed by filterJob: the views
+	// show the filter before it until it is installed; everything that
+	// matches lines itself (the counter, facets, the timeline) uses it.
+	filtering *matcher
+	filterJob jobRunner
+	// held are the keys that came while a filter was being applied, for
+	// the view it makes: "f", a pattern, enter and j j in one burst move
+	// in the filtered lines, as they would if filtering took no time.
+	held []tea.KeyMsg
 
 	// count is the search's match counter; counted is what it counts (the
 	// search, the view's shard and the filter), to recount when it changes.
@@ -160,6 +171,10 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if l.filtering != nil && l.prompt == nil && len(l.held) < maxHeldKeys {
+			l.held = append(l.held, msg)
+			return nil
+		}
 		cmd = l.onKey(msg)
 	case tea.MouseMsg:
 		switch {
@@ -194,6 +209,14 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 		l.count.catchUp(l.store.ring)
 	case matchCountMsg:
 		l.count.onResult(msg, l.store.ring)
+	case filterResultMsg:
+		if l.filterJob.take(msg.id) {
+			l.filtering = nil
+			l.store.install(msg.m, msg.idx)
+			l.rend.invalidate()
+			cmd = tea.Batch(notify(noticeInfo, fmt.Sprintf("filter %q: %s of %s lines", msg.m.pattern,
+				formatCount(l.countLogs(&l.store.fAll)), formatCount(l.store.ring.len()))), l.replayHeld())
+		}
 	default:
 		if l.prompt != nil {
 			cmd = l.prompt.Update(msg)
@@ -206,7 +229,7 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 // viewFilter is what the active view shows: its shard (the pane grid and
 // the merged tail: all) and the local filter.
 func (l *logs) viewFilter() lineFilter {
-	f := lineFilter{shard: -1, filter: l.store.filter}
+	f := lineFilter{shard: -1, filter: l.filter()}
 	if v := l.active(); v != nil {
 		f.shard = v.shard
 	}
@@ -273,8 +296,8 @@ func (l *logs) onKey(msg tea.KeyMsg) tea.Cmd {
 		return l.findMatch(+1, false)
 	case key.Matches(msg, k.Filter):
 		pat := ""
-		if l.store.filter != nil {
-			pat = l.store.filter.pattern
+		if f := l.filter(); f != nil {
+			pat = f.pattern
 		}
 		return l.openPrompt(promptFilter, pat)
 	case key.Matches(msg, k.ViewMode):
@@ -507,14 +530,62 @@ func (l *logs) snapshot() ([]consumer.Record, string) {
 	return out, strings.Join(what, " ")
 }
 
-// setFilter sets the local filter (nil clears it) and says what it keeps.
+// filterResultMsg is a filter's indexes, built by setFilter's command.
+type filterResultMsg struct {
+	id  uint64
+	m   *matcher
+	idx filterIndex
+}
+
+// setFilter sets the local filter (nil clears it at once). The filter's
+// indexes are built in a command over a snapshot, so that keys and frames
+// go on meanwhile; the result says what it keeps.
 func (l *logs) setFilter(m *matcher) tea.Cmd {
-	l.store.setFilter(m)
-	l.rend.invalidate()
 	if m == nil {
-		return notify(noticeInfo, "filter cleared")
+		l.filterJob.stop()
+		l.filtering = nil
+		l.store.install(nil, filterIndex{})
+		l.rend.invalidate()
+		return tea.Batch(notify(noticeInfo, "filter cleared"), l.replayHeld())
 	}
-	return notify(noticeInfo, fmt.Sprintf("filter %q: %s of %s lines", m.pattern, formatCount(l.countLogs(&l.store.fAll)), formatCount(l.store.ring.len())))
+	l.filtering = m
+	snap := l.store.snapshot()
+	return l.filterJob.start(func(ctx context.Context, id uint64) tea.Msg {
+		defer snap.release()
+		idx, ok := indexFilter(ctx, snap, m)
+		if !ok {
+			return nil
+		}
+		return filterResultMsg{id: id, m: m, idx: idx}
+	})
+}
+
+// maxHeldKeys bounds the keys held while a filter is applied; past it keys
+// act at once, on the view as it is.
+const maxHeldKeys = 64
+
+// replayHeld acts on the keys held while filtering, in order, until one
+// of them sets a filter again (the rest wait for that one).
+func (l *logs) replayHeld() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(l.held) > 0 && l.filtering == nil {
+		k := l.held[0]
+		l.held = l.held[1:]
+		cmds = append(cmds, l.onKey(k))
+	}
+	if len(l.held) == 0 {
+		l.held = nil
+	}
+	return tea.Batch(cmds...)
+}
+
+// filter is the local filter asked for: the one being indexed, else the
+// one installed.
+func (l *logs) filter() *matcher {
+	if l.filtering != nil {
+		return l.filtering
+	}
+	return l.store.filter
 }
 
 // countLogs is the logs of ls, less the notes.
@@ -641,8 +712,11 @@ func (l *logs) state() viewState {
 	if v := l.active(); v != nil {
 		s.follow, s.waiting = v.follow, v.waiting()
 	}
-	if f := l.store.filter; f != nil {
+	if f := l.filter(); f != nil {
 		s.filter = f.pattern
+		if l.filtering != nil {
+			s.filter += " …" // being applied
+		}
 	}
 	if l.search != nil {
 		s.search = l.search.pattern

@@ -360,7 +360,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.facets.Update(msg)
 	case timelineResultMsg:
 		return m.timeline.Update(msg)
-	case matchCountMsg:
+	case matchCountMsg, filterResultMsg:
 		return m.logs.Update(msg)
 	case previewResultMsg:
 		cmd := m.preview.Update(msg)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,49 @@ func seq(from, to int) []int {
 func logLines(m *Model) []string {
 	lines := strings.Split(m.View(), "\n")
 	return lines[1 : 1+m.bodyHeight()]
+}
+
+// A filter indexed over a snapshot and installed after lines arrived and
+// were evicted holds what filtering the buffer then would: the evicted
+// lines dropped, the new ones (and a note) matched on install.
+func TestFilterInstalledAfterTheBufferMoved(t *testing.T) {
+	st := newStore(100)
+	for i := 0; i < 100; i++ {
+		st.add(rec(i%3, i), false)
+	}
+	m := newMatcher("status=500")
+	snap := st.snapshot()
+	idx, ok := indexFilter(context.Background(), snap, m)
+	snap.release()
+	if !ok {
+		t.Fatal("indexFilter did not finish")
+	}
+	for i := 100; i < 130; i++ { // 30 evicted
+		st.add(rec(i%3, i), false)
+	}
+	st.addNote("query: * (continuing)")
+	st.install(m, idx)
+
+	want := newStore(100)
+	for seq := st.ring.first; seq < st.ring.next; seq++ {
+		want.push(*st.ring.at(seq))
+	}
+	want.setFilter(m)
+	seqs := func(l lineSet, base uint64) []uint64 {
+		var out []uint64
+		for i := 0; i < l.Len(); i++ {
+			out = append(out, l.At(i)-base)
+		}
+		return out
+	}
+	if got, w := seqs(&st.fAll, st.ring.first), seqs(&want.fAll, want.ring.first); !slices.Equal(got, w) || len(got) == 0 {
+		t.Fatalf("installed filter keeps %v, filtering now keeps %v", got, w)
+	}
+	for sh := range 3 {
+		if got, w := seqs(st.fshard(sh), st.ring.first), seqs(want.fshard(sh), want.ring.first); !slices.Equal(got, w) {
+			t.Errorf("shard %d: installed %v, filtering now %v", sh, got, w)
+		}
+	}
 }
 
 func TestRingEvictsAndIndexesFollow(t *testing.T) {
@@ -259,7 +303,7 @@ func TestLocalFilterDoesNotRestart(t *testing.T) {
 	send(m, batchOf(0, 0, seq(0, 40)...), batchOf(1, 0, seq(40, 80)...))
 	send(m, press("f")...)
 	typeText(m, "status=500")
-	send(m, press("enter")...)
+	run(t, m, send(m, press("enter")...)) // the filter is applied in a command
 	lines := logLines(m)
 	n := 0
 	for _, l := range lines {
@@ -289,7 +333,7 @@ func TestLocalFilterDoesNotRestart(t *testing.T) {
 	send(m, press("f")...)
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlU})
 	typeText(m, "!status=500")
-	send(m, press("enter")...)
+	run(t, m, send(m, press("enter")...))
 	for _, l := range logLines(m) {
 		if strings.Contains(l, "status=500") {
 			t.Errorf("negated filter shows %q", l)

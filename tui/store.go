@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"sort"
 
 	"github.com/slstail/slstail/consumer"
@@ -78,10 +79,10 @@ func (s *store) push(e entry) {
 	if evicted {
 		s.trim(&old)
 	}
+	if s.filter != nil {
+		s.indexFiltered(seq, &e)
+	}
 	if e.isNote() {
-		if s.filter != nil {
-			s.fAll.push(seq)
-		}
 		return
 	}
 	sh := e.p.Shard()
@@ -93,10 +94,6 @@ func (s *store) push(e entry) {
 		sort.Ints(s.ids)
 	}
 	l.push(seq)
-	if s.filter != nil && s.filter.matchEntry(&e) {
-		s.fAll.push(seq)
-		s.fshard(sh).push(seq)
-	}
 }
 
 // trim removes the evicted entry's seq from the index heads it can lead.
@@ -166,27 +163,90 @@ func (s *store) lines(shard int) lineSet {
 	return l
 }
 
-// setFilter replaces the local filter (nil clears it) and rebuilds the
-// filtered indexes from the buffer. This is the only O(buffer) operation; it
-// runs on the user's key press, not per frame.
-func (s *store) setFilter(m *matcher) {
+// filterIndex is a filter's indexes over a snapshot of the buffer, built
+// off the Update loop (matching a million lines against a regexp takes
+// seconds): the lines it keeps, notes included as the merged tail shows
+// them, the same per shard, and the first line the snapshot did not hold.
+type filterIndex struct {
+	all    []uint64
+	shards map[int][]uint64
+	upto   uint64
+}
+
+// indexFilter builds m's indexes over snap; ok is false when ctx ended
+// first.
+func indexFilter(ctx context.Context, snap *bufSnap, m *matcher) (idx filterIndex, ok bool) {
+	idx = filterIndex{shards: map[int][]uint64{}, upto: snap.next}
+	ok = true
+	snap.runs(func(first uint64, es []entry) bool {
+		if ctx.Err() != nil {
+			ok = false
+			return false
+		}
+		for i := range es {
+			e, seq := &es[i], first+uint64(i)
+			if e.isNote() {
+				idx.all = append(idx.all, seq)
+				continue
+			}
+			if m.matchEntry(e) {
+				idx.all = append(idx.all, seq)
+				sh := e.p.Shard()
+				idx.shards[sh] = append(idx.shards[sh], seq)
+			}
+		}
+		return true
+	})
+	return idx, ok
+}
+
+// install makes m the local filter (nil clears it), with idx, its indexes
+// over an earlier snapshot of the buffer, brought up to date: the lines
+// evicted since are dropped, and those appended since are matched here (a
+// few frames' worth).
+func (s *store) install(m *matcher, idx filterIndex) {
 	s.filter = m
 	s.fAll.reset()
 	s.fShards = map[int]*seqList{}
 	if m == nil {
 		return
 	}
-	for seq := s.ring.first; seq < s.ring.next; seq++ {
-		e := s.ring.at(seq)
-		if e.isNote() {
-			s.fAll.push(seq)
-			continue
-		}
-		if m.matchEntry(e) {
-			s.fAll.push(seq)
-			s.fshard(e.p.Shard()).push(seq)
-		}
+	first := s.ring.first
+	s.fAll = seqListOf(idx.all)
+	s.fAll.trim(first)
+	for sh, seqs := range idx.shards {
+		l := seqListOf(seqs)
+		l.trim(first)
+		s.fShards[sh] = &l
 	}
+	for seq := max(idx.upto, first); seq < s.ring.next; seq++ {
+		s.indexFiltered(seq, s.ring.at(seq))
+	}
+}
+
+// indexFiltered adds line seq to the filtered indexes if the filter keeps
+// it; a note is always kept.
+func (s *store) indexFiltered(seq uint64, e *entry) {
+	if e.isNote() {
+		s.fAll.push(seq)
+		return
+	}
+	if s.filter.matchEntry(e) {
+		s.fAll.push(seq)
+		s.fshard(e.p.Shard()).push(seq)
+	}
+}
+
+// setFilter is indexFilter and install in one, on the caller's goroutine.
+func (s *store) setFilter(m *matcher) {
+	if m == nil {
+		s.install(nil, filterIndex{})
+		return
+	}
+	snap := s.snapshot()
+	defer snap.release()
+	idx, _ := indexFilter(context.Background(), snap, m)
+	s.install(m, idx)
 }
 
 // clear empties the buffer; the filter stays.

@@ -91,11 +91,11 @@ func (m *Model) onFacetChoice(a facetAction) tea.Cmd {
 	case facetFilter:
 		// Narrow what is in view: the filter already set stays.
 		m.setOverlay(nil)
-		return m.logs.setFilter(and(m.store.filter, exactMatcher(a.field, a.value, false)))
+		return m.logs.setFilter(and(m.logs.filter(), exactMatcher(a.field, a.value, false)))
 	case facetExclude:
 		// The view stays open on the values left: excluding the noise is
 		// how one gets to the value that matters.
-		cmd := m.logs.setFilter(and(m.store.filter, exactMatcher(a.field, a.value, true)))
+		cmd := m.logs.setFilter(and(m.logs.filter(), exactMatcher(a.field, a.value, true)))
 		return tea.Batch(cmd, m.facets.count(a.field))
 	case facetQuery:
 		m.setOverlay(nil)

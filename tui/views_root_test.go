@@ -78,12 +78,19 @@ func TestRootFacetsFilterToValue(t *testing.T) {
 			t.Fatalf("facet view lacks %q:\n%s", want, v)
 		}
 	}
-	// j enter k, with no command run between them: enter filters and
-	// closes at once, so k moves in the filtered tail.
-	send(m, press("j", "enter", "k")...)
+	// j enter k, with no command run between them: enter closes at once
+	// and starts the filter; k waits for it, and moves in the filtered tail
+	// as it would had filtering taken no time.
+	send(m, press("j")...)
+	filter := send(m, press("enter")...)
+	send(m, press("k")...)
 	if m.overlay != nil {
 		t.Fatal("enter did not close the facet view")
 	}
+	if !strings.Contains(m.View(), "upstream_addr==10.0.0.2:80 …") {
+		t.Error("the status line does not say the filter is being applied")
+	}
+	run(t, m, filter)
 	if f := m.store.filter; f == nil || f.pattern != "upstream_addr==10.0.0.2:80" {
 		t.Fatalf("filter %+v, want upstream_addr==10.0.0.2:80", f)
 	}
