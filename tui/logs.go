@@ -214,7 +214,7 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 			l.filtering = nil
 			l.store.install(msg.m, msg.idx)
 			l.rend.invalidate()
-			cmd = tea.Batch(notify(noticeInfo, fmt.Sprintf("filter %q: %s of %s lines", msg.m.pattern,
+			cmd = tea.Batch(notify(noticeInfo, fmt.Sprintf("filter %s: %s of %s lines", quotePattern(msg.m.pattern),
 				formatCount(l.countLogs(&l.store.fAll)), formatCount(l.store.ring.len()))), l.replayHeld())
 		}
 	default:
@@ -519,7 +519,7 @@ func (l *logs) snapshot() ([]consumer.Record, string) {
 		}
 	}
 	if f := l.store.filter; f != nil {
-		what = append(what, fmt.Sprintf("matching %q", f.pattern))
+		what = append(what, fmt.Sprintf("matching %s", quotePattern(f.pattern)))
 	}
 	out := make([]consumer.Record, 0, ls.Len())
 	for i := 0; i < ls.Len(); i++ {
@@ -628,8 +628,7 @@ func (l *logs) findMatch(dir int, fromCursor bool) tea.Cmd {
 		if dir > 0 {
 			where = "newer"
 		}
-		// Quoted as typed: %q would double every backslash of a regexp.
-		return notifyAbout(topicSearch, noticeWarn, fmt.Sprintf("no %s match for \"%s\"", where, l.search.pattern))
+		return notifyAbout(topicSearch, noticeWarn, fmt.Sprintf("no %s match for %s", where, quotePattern(l.search.pattern)))
 	}
 	v.jump(ls, seq)
 	return clearNotice(topicSearch)
@@ -665,7 +664,7 @@ func (l *logs) settle() {
 
 func (l *logs) emptyText() string {
 	if l.store.filter != nil && l.store.ring.len() > 0 {
-		return fmt.Sprintf("no line of %s matches the filter %q (%s)", formatCount(l.store.ring.len()), l.store.filter.pattern, hint(l.keys.View.Filter, "to change"))
+		return fmt.Sprintf("no line of %s matches the filter %s (%s)", formatCount(l.store.ring.len()), quotePattern(l.store.filter.pattern), hint(l.keys.View.Filter, "to change"))
 	}
 	if l.waiting != "" {
 		return l.waiting

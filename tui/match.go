@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/slstail/slstail/consumer"
+	"github.com/slstail/slstail/internal/textsafe"
 )
 
 // matcher is the local filter and search predicate. A pattern matches a log
@@ -44,6 +45,11 @@ type matcher struct {
 	fold      bool
 	all       []*matcher // "a && b": every one must match
 }
+
+// quotePattern quotes a pattern for a message as it was typed: %q would
+// double every backslash of a regexp (re:5\\d\\d for re:5\d\d). Its
+// control characters are neutralised, as %q did.
+func quotePattern(p string) string { return `"` + textsafe.Sanitize(p) + `"` }
 
 // andSep joins patterns that must all match.
 const andSep = " && "

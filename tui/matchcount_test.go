@@ -183,3 +183,12 @@ func TestRegexpLowerCasedAgreesWithFold(t *testing.T) {
 		t.Error("matchPair")
 	}
 }
+
+func TestQuotePatternAsTyped(t *testing.T) {
+	if got := quotePattern(`re:status=5\d\d`); got != `"re:status=5\d\d"` {
+		t.Errorf("quotePattern = %s, want the backslashes as typed", got)
+	}
+	if got := quotePattern("a\x1b[31mb"); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("quotePattern kept an escape: %q", got)
+	}
+}

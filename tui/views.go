@@ -120,13 +120,13 @@ func (m *Model) timelineSource() timelineSource {
 	switch {
 	case f != nil && s != nil:
 		src.match = func(e *entry) bool { return f.matchEntry(e) && s.matchEntry(e) }
-		src.label = fmt.Sprintf("filter %q and search %q", f.pattern, s.pattern)
+		src.label = fmt.Sprintf("filter %s and search %s", quotePattern(f.pattern), quotePattern(s.pattern))
 	case f != nil:
 		src.match = f.matchEntry
-		src.label = fmt.Sprintf("filter %q", f.pattern)
+		src.label = fmt.Sprintf("filter %s", quotePattern(f.pattern))
 	case s != nil:
 		src.match = s.matchEntry
-		src.label = fmt.Sprintf("search %q", s.pattern)
+		src.label = fmt.Sprintf("search %s", quotePattern(s.pattern))
 	}
 	return src
 }
