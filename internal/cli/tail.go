@@ -200,6 +200,10 @@ func (o *plainOut) flush() error {
 // a normal end, like head's.
 var errReaderLeft = errors.New("reader left")
 
+// errCancelled ends a tail whose context ended: the first SIGINT or
+// SIGTERM, as package main cancels the context on it.
+var errCancelled = errors.New("cancelled")
+
 // write takes a batch and whatever else is already waiting (up to
 // maxWrite), writes it all, and acknowledges it.
 func (o *plainOut) write(first consumer.Batch, more <-chan consumer.Batch) error {
@@ -251,10 +255,18 @@ func runPlain(ctx context.Context, sess session, out *plainOut, errw io.Writer, 
 		return fmt.Errorf("start: %w", err)
 	}
 	runErr := out.run(ctx, sess, errw, sigs)
-	if errors.Is(runErr, errReaderLeft) {
+	// The signal that cancelled ctx is in sigs too, or soon will be: the
+	// runtime hands a signal to its channels one after the other, so it
+	// may reach sigs after ctx's watcher has cancelled. It is this one,
+	// not a second, so the stop lets it pass.
+	owed := 0
+	switch {
+	case errors.Is(runErr, errCancelled):
+		owed, runErr = 1, nil
+	case errors.Is(runErr, errReaderLeft):
 		runErr = nil
 	}
-	stopErr := stopPlain(sess, sigs)
+	stopErr := stopPlain(sess, sigs, owed)
 	if stopErr != nil {
 		return errors.Join(runErr, stopErr)
 	}
@@ -273,13 +285,7 @@ func (o *plainOut) run(ctx context.Context, sess session, errw io.Writer, sigs <
 	for {
 		select {
 		case <-ctx.Done():
-			// The signal that cancelled ctx is in sigs too: it is this
-			// one, not a second.
-			select {
-			case <-sigs:
-			default:
-			}
-			return nil
+			return errCancelled
 		case <-sigs:
 			return nil
 		case ev, ok := <-events:
@@ -309,16 +315,24 @@ func (o *plainOut) run(ctx context.Context, sess session, errw io.Writer, sigs <
 }
 
 // stopPlain stops the session. A second SIGINT or SIGTERM abandons the
-// wait: the tail then exits at once, saying what may be left undone.
-func stopPlain(sess session, sigs <-chan os.Signal) error {
+// wait: the tail then exits at once, saying what may be left undone. The
+// first owed signals are the one that asked for the stop.
+func stopPlain(sess session, sigs <-chan os.Signal, owed int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- sess.Stop(ctx) }()
-	select {
-	case err := <-done:
-		return err
-	case <-sigs:
+	for abandon := false; !abandon; {
+		select {
+		case err := <-done:
+			return err
+		case <-sigs:
+			if owed > 0 {
+				owed--
+				continue
+			}
+			abandon = true
+		}
 	}
 	cancel()
 	st := sess.Status()

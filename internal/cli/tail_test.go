@@ -182,6 +182,34 @@ func TestPlainSecondInterruptAbandonsStop(t *testing.T) {
 	}
 }
 
+// The signal that cancelled the context can reach sigs after the tail saw
+// the context end: the runtime hands a signal to its channels one after
+// the other. It is the first interrupt, late, not a second one: the stop
+// goes on (a 30-signal soak abandoned a healthy stop this way).
+func TestPlainLateFirstSignalIsNotASecond(t *testing.T) {
+	f := newFakeSession()
+	f.stopGate = make(chan struct{}) // Stop hangs until its context ends
+	cancel, sigs, done := startPlain(t, f, &outBuffer{}, plainLimits{})
+	f.send(0, 1)
+	cancel() // main's watcher cancelled first
+	time.Sleep(100 * time.Millisecond)
+	sigs <- syscall.SIGTERM // the same signal, reaching this channel late
+	select {
+	case err := <-done:
+		t.Fatalf("the first signal, arriving late, ended the stop: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	sigs <- syscall.SIGTERM // a second one
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "abandoned") {
+			t.Fatalf("got %v, want an abandoned stop", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second interrupt did not end the stop")
+	}
+}
+
 // A stop that could not finish is an error (exit 1), with its reason.
 func TestPlainReportsIncompleteStop(t *testing.T) {
 	f := newFakeSession()
