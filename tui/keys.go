@@ -78,7 +78,7 @@ func (m *Model) globalKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if m.overlay != nil {
 			m.setOverlay(nil)
 		} else {
-			m.logs.Update(backMsg{})
+			return m.logs.Update(backMsg{}), true
 		}
 	default:
 		return nil, false

@@ -185,6 +185,12 @@ func (l *logs) Update(msg tea.Msg) tea.Cmd {
 		}
 	case backMsg:
 		switch {
+		case l.filtering != nil:
+			// A filter that takes long (a regexp over a million lines)
+			// can be given up; the keys held for it go with it.
+			cmd = notify(noticeInfo, fmt.Sprintf("filter %s cancelled", quotePattern(l.filtering.pattern)))
+			l.filterJob.stop()
+			l.filtering, l.held = nil, nil
 		case l.inDetail:
 			l.inDetail = false
 		case l.view == viewPanes && l.panes.back():

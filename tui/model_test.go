@@ -297,6 +297,31 @@ func TestNavigation(t *testing.T) {
 	}
 }
 
+// esc while a filter is being applied gives it up: the filter before it
+// stays, the keys held for it are dropped, and its late result is ignored.
+func TestEscCancelsAFilterBeingApplied(t *testing.T) {
+	m := newTestModel(t, newFake(), 110, 14)
+	send(m, batchOf(0, 0, seq(0, 40)...))
+	send(m, press("f")...)
+	typeText(m, "status=500")
+	filter := send(m, press("enter")...)
+	send(m, press("k")...) // held for the filtered view
+	run(t, m, send(m, press("esc")...))
+	if m.logs.filtering != nil || len(m.logs.held) != 0 || m.store.filter != nil {
+		t.Fatalf("after esc: filtering %v, %d keys held, filter %v", m.logs.filtering, len(m.logs.held), m.store.filter)
+	}
+	if !strings.Contains(m.notice, "cancelled") {
+		t.Errorf("notice %q, want the filter cancelled", m.notice)
+	}
+	run(t, m, filter) // the result of the run given up
+	if m.store.filter != nil {
+		t.Errorf("a cancelled filter was installed: %v", m.store.filter)
+	}
+	if !m.logs.tail.follow {
+		t.Error("the held k moved the cursor after the filter was cancelled")
+	}
+}
+
 func TestLocalFilterDoesNotRestart(t *testing.T) {
 	f := newFake()
 	m := newTestModel(t, f, 110, 14)
