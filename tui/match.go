@@ -216,7 +216,8 @@ func hasUpperLiteral(expr string) bool {
 // lowerable reports whether a case-insensitive expr (one with no
 // upper-case letter) can match ASCII text lower-cased instead of using
 // (?i), which costs Go's regexp its literal-prefix scan: an unanchored
-// (?i)status=5\d\d runs ten times slower. It can when every escape is one
+// (?i)status.50\d filters 100,000 lines in 820 ms, status.50\d on them
+// lower-cased in 136 (BenchmarkFilter). It can when every escape is one
 // that means the same on lower-cased text (classes, anchors, punctuation);
 // \x41 or \101 name an upper-case letter that lower-cased text lacks.
 func lowerable(expr string) bool {
