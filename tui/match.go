@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,12 +39,15 @@ type matcher struct {
 	re        *regexp.Regexp
 	lowRe     *regexp.Regexp // re without (?i), for ASCII text lower-cased (see lowerable)
 	pairs     bool           // re is also tried on "key=value"
-	keyed     bool
-	exact     bool                                 // key==text
-	get       func(consumer.Record) (string, bool) // the exact key's value (meta fields too)
-	negate    bool
-	fold      bool
-	all       []*matcher // "a && b": every one must match
+	// bufs are the buffers lowRe and pairs build text in: a matcher runs
+	// over a million lines, on several goroutines at once.
+	bufs   *sync.Pool
+	keyed  bool
+	exact  bool                                 // key==text
+	get    func(consumer.Record) (string, bool) // the exact key's value (meta fields too)
+	negate bool
+	fold   bool
+	all    []*matcher // "a && b": every one must match
 }
 
 // quotePattern quotes a pattern for a message as it was typed: %q would
@@ -156,6 +160,9 @@ func compileMatcher(pattern string) (*matcher, error) {
 		if m.fold && lowerable(expr) {
 			m.lowRe = worthLowering(expr)
 		}
+		if m.lowRe != nil || m.pairs {
+			m.bufs = &sync.Pool{New: func() any { return new([]byte) }}
+		}
 		return m, nil
 	}
 	literal(m, p)
@@ -261,13 +268,16 @@ func (m *matcher) reMatch(s string, buf *[]byte) bool {
 	if m.lowRe == nil {
 		return m.re.MatchString(s)
 	}
-	b, ok := appendLowerASCII((*buf)[:0], s)
+	b, ok := appendLowerASCII(scratch(buf), s)
 	*buf = b
 	if !ok {
 		return m.re.MatchString(s)
 	}
 	return m.lowRe.Match(b)
 }
+
+// scratch empties a buffer of m.bufs for the next field.
+func scratch(buf *[]byte) []byte { return (*buf)[:0] }
 
 // appendLowerASCII appends s lower-cased to dst; ok is false (and dst
 // partial) when s is not ASCII.
@@ -338,24 +348,28 @@ func (m *matcher) matchEntry(e *entry) bool {
 }
 
 func (m *matcher) matchRegexp(e *entry) bool {
-	var buf []byte // one buffer a log, for lower-cased text and key=value
+	var buf *[]byte // for lower-cased text and key=value
+	if m.bufs != nil {
+		buf = m.bufs.Get().(*[]byte)
+		defer m.bufs.Put(buf)
+	}
 	if e.isNote() {
-		return !m.negate && !m.keyed && m.reMatch(e.noteText(), &buf)
+		return !m.negate && !m.keyed && m.reMatch(e.noteText(), buf)
 	}
 	hit := false
 	for k, v := range e.rec().Fields() {
 		if m.keyed {
-			if m.contains(k, m.key) && m.reMatch(v, &buf) {
+			if m.contains(k, m.key) && m.reMatch(v, buf) {
 				hit = true
 				break
 			}
 			continue
 		}
-		if m.reMatch(k, &buf) || m.reMatch(v, &buf) {
+		if m.reMatch(k, buf) || m.reMatch(v, buf) {
 			hit = true
 			break
 		}
-		if m.pairs && m.matchPair(k, v, &buf) {
+		if m.pairs && m.matchPair(k, v, buf) {
 			hit = true
 			break
 		}
@@ -366,7 +380,7 @@ func (m *matcher) matchRegexp(e *entry) bool {
 // matchPair matches "k=v", as the line shows the field.
 func (m *matcher) matchPair(k, v string, buf *[]byte) bool {
 	if m.lowRe != nil {
-		b, ok := appendLowerASCII((*buf)[:0], k)
+		b, ok := appendLowerASCII(scratch(buf), k)
 		if ok {
 			b = append(b, '=')
 			b, ok = appendLowerASCII(b, v)
@@ -376,7 +390,7 @@ func (m *matcher) matchPair(k, v string, buf *[]byte) bool {
 			return m.lowRe.Match(b)
 		}
 	}
-	b := append(append(append((*buf)[:0], k...), '='), v...)
+	b := append(append(append(scratch(buf), k...), '='), v...)
 	*buf = b
 	return m.re.Match(b)
 }
