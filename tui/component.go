@@ -73,9 +73,7 @@ type (
 	closeMsg struct{}
 )
 
-func notify(level noticeLevel, text string) tea.Cmd {
-	return func() tea.Msg { return noticeMsg{level: level, text: text} }
-}
+func notify(level noticeLevel, text string) tea.Cmd { return notifyAbout("", level, text) }
 
 // notifyAbout is notify for a notice of topic.
 func notifyAbout(topic string, level noticeLevel, text string) tea.Cmd {
