@@ -258,7 +258,8 @@ func runPlain(ctx context.Context, sess session, out *plainOut, errw io.Writer, 
 	// The signal that cancelled ctx is in sigs too, or soon will be: the
 	// runtime hands a signal to its channels one after the other, so it
 	// may reach sigs after ctx's watcher has cancelled. It is this one,
-	// not a second, so the stop lets it pass.
+	// not a second, so the stop lets it pass (package main cancels ctx
+	// on a signal and nothing else).
 	owed := 0
 	switch {
 	case errors.Is(runErr, errCancelled):
@@ -322,16 +323,14 @@ func stopPlain(sess session, sigs <-chan os.Signal, owed int) error {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- sess.Stop(ctx) }()
-	for abandon := false; !abandon; {
+	for ; ; owed-- {
 		select {
 		case err := <-done:
 			return err
 		case <-sigs:
-			if owed > 0 {
-				owed--
-				continue
-			}
-			abandon = true
+		}
+		if owed == 0 {
+			break
 		}
 	}
 	cancel()
